@@ -1,0 +1,40 @@
+# `make run` serves the dashboard; `make test` runs every test; `make bench` measures the scale targets.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+FICHAS ?= data/fichas
+export FICHAS_DB ?= data/fichas.duckdb
+PORT ?= 8501
+
+.PHONY: run build test lint bench clean
+
+$(VENV)/.run-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Exit status 1 means some files were rejected and the rest loaded: the dashboard still has data to show.
+build: $(VENV)/.run-installed
+	$(PY) -m etl build $(FICHAS) --db $(FICHAS_DB) || [ $$? -eq 1 ]
+
+run: build
+	$(PY) -m streamlit run dashboard.py --server.address=localhost --server.port=$(PORT) --browser.gatherUsageStats=false
+
+test: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) $(FICHAS_DB) bench/out

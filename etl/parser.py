@@ -1,0 +1,323 @@
+"""Turn the text of one Formulario A1 export into a `Ficha` record. Never touches the database."""
+
+import re
+
+from etl.errors import FichaError
+from etl.model import WARNING, Cliente, Ficha, Link, Objetivo, Problem, Producto
+from etl.tables import Row, Table, header_cells, split_cells
+from etl.text import clean, fold, parse_flag, parse_links, parse_quantity
+
+LEY = "ley_organica"
+MISION = "mision"
+MINISTERIALES = "objetivos_ministeriales"
+INSTITUCIONALES = "objetivos_institucionales"
+PRODUCTOS = "productos"
+CLIENTES = "clientes"
+
+SECTION_NAMES = {
+    LEY: "Ley orgánica",
+    MISION: "Misión institucional",
+    MINISTERIALES: "Objetivos del Ministerio",
+    INSTITUCIONALES: "Objetivos institucionales",
+    PRODUCTOS: "Productos estratégicos",
+    CLIENTES: "Clientes",
+}
+
+_HEADINGS = [
+    (LEY, re.compile(r"(ley organica|marco legal)( o decreto)?( que (la|lo) rige)?|ley o decreto que (la|lo) rige")),
+    (MISION, re.compile(r"mision( institucional)?")),
+    (MINISTERIALES, re.compile(r"objetivos (estrategicos|relevantes) del ministerio")),
+    (INSTITUCIONALES, re.compile(r"objetivos (estrategicos )?(institucionales|de la institucion|del servicio)")),
+    (PRODUCTOS, re.compile(r"productos estrategicos( \(bienes y/o servicios\)| \(bienes y servicios\))?")),
+    (CLIENTES, re.compile(r"(clientes|usuarios|beneficiarios)( ?/ ?(clientes|usuarios|beneficiarios))*")),
+]
+_HEADING_DECOR = "*#_: \t"
+_TITLE = re.compile(r"ficha de definiciones estrategicas|\(?formulario [a-z]\d*\)?")
+_FORM = re.compile(r"\(?formulario ([a-z]\d*)\)?\s*(\d{4})?")
+_PERIOD = re.compile(r"ano (\d{4}) ?- ?(\d{4})")
+_HEADER_KEYS = {"ministerio": "ministerio", "servicio": "servicio", "partida": "partida", "capitulo": "capitulo"}
+_CODE = re.compile(r"\d{1,3}")
+MAX_TITLE_LINES = 12
+
+
+def heading(line: str) -> str | None:
+    """Section key of a heading line (`**Misión Institucional**`, `Mision institucional:`), else None."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 90 or "\t" in stripped or stripped[0].isdigit() or stripped[0] == "|":
+        return None
+    folded = fold(stripped.strip(_HEADING_DECOR))
+    for key, pattern in _HEADINGS:
+        if pattern.fullmatch(folded):
+            return key
+    return None
+
+
+def parse(text: str) -> Ficha:
+    """Parse one ficha. Raises `FichaError` (Spanish reason) when the text is not a usable ficha."""
+    return _Parser(text.split("\n")).run()
+
+
+class _Parser:
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.header: dict[str, str] = {}
+        self.texts: dict[str, list[list[str]]] = {}
+        self.tables: dict[str, list[Table]] = {}
+
+    def warn(self, message: str, section: str | None = None, line: int | None = None) -> None:
+        self.problems.append(Problem(WARNING, message, SECTION_NAMES.get(section, section), line))
+
+    def run(self) -> Ficha:
+        anio, inicio, fin, body_start = self._title()
+        self._body(body_start)
+        ficha = Ficha(
+            anio=anio,
+            periodo_inicio=inicio,
+            periodo_fin=fin,
+            ministerio=self._required("ministerio", "MINISTERIO"),
+            partida=self._code("partida", "PARTIDA"),
+            servicio=self._required("servicio", "SERVICIO"),
+            capitulo=self._code("capitulo", "CAPÍTULO"),
+            ley_organica=self._text(LEY),
+            mision=self._text(MISION),
+        )
+        self._records(ficha)
+        _check_links(ficha, self.warn)
+        ficha.problemas = self.problems
+        return ficha
+
+    # -- title and header block ------------------------------------------------------------------
+
+    def _title(self) -> tuple[int, int | None, int | None, int]:
+        head = []
+        end = 0
+        for number, line in enumerate(self.lines[:MAX_TITLE_LINES]):
+            folded = fold(line.strip(_HEADING_DECOR))
+            if _TITLE.search(folded) or _PERIOD.search(folded) or (head and folded.startswith("(")):
+                head.append(folded)
+                end = number + 1
+            elif head and folded:
+                break
+        title = " ".join(head)
+        form = _FORM.search(title)
+        if "ficha de definiciones estrategicas" not in title and not form:
+            raise FichaError(
+                "No es una Ficha de Definiciones Estratégicas: falta el título «FICHA DE DEFINICIONES ESTRATÉGICAS (Formulario A1)».",
+                1,
+            )
+        if form and form[1] != "a1":
+            raise FichaError(
+                f"No es una Ficha de Definiciones Estratégicas: el título indica el Formulario {form[1].upper()}, no el A1.",
+                1,
+            )
+        if not form or not form[2]:
+            raise FichaError("Falta el año de la ficha: el título no dice «(Formulario A1) AAAA».", 1)
+        period = _PERIOD.search(title)
+        inicio, fin = (int(period[1]), int(period[2])) if period else (None, None)
+        if not period:
+            self.warn("El título no indica el período «AÑO AAAA-AAAA».", None, 1)
+        return int(form[2]), inicio, fin, end
+
+    def _header_pairs(self, line: str) -> None:
+        cells = [cell for cell in split_cells(line) if cell]
+        if len(cells) == 1 and ":" in cells[0]:
+            cells = [part.strip() for part in cells[0].split(":", 1)]
+        for key_cell, value in zip(cells, cells[1:], strict=False):
+            key = _HEADER_KEYS.get(fold(key_cell.strip(_HEADING_DECOR)))
+            if key and key not in self.header and fold(value) not in _HEADER_KEYS:
+                self.header[key] = clean(value.strip("*"))
+
+    def _required(self, key: str, label: str) -> str:
+        value = self.header.get(key, "")
+        if not value:
+            raise FichaError(f"Falta {label} en el encabezado de la ficha.")
+        return value
+
+    def _code(self, key: str, label: str) -> str:
+        value = self._required(key, label)
+        if not _CODE.fullmatch(value):
+            raise FichaError(f"{label} «{value[:40]}» no es un código numérico.")
+        return value.zfill(2)
+
+    # -- body ----------------------------------------------------------------------------------
+
+    def _body(self, start: int) -> None:
+        section: str | None = None
+        table: Table | None = None
+        for index in range(start, len(self.lines)):
+            line = self.lines[index]
+            if not line.strip():
+                if section in (LEY, MISION) and table is None:
+                    self.texts.setdefault(section, [[]]).append([])
+                continue
+            linea = index + 1
+            if (key := heading(line)) is not None:
+                section, table = key, None
+                continue
+            if section is None:
+                self._header_pairs(line)
+                continue
+            if (header := header_cells(line)) is not None and not (table and header == table.header):
+                kind = _table_kind(header, section)
+                wide = "\t" not in line and not line.strip().startswith("|")
+                table = Table(kind, header, linea, wide)
+                self.tables.setdefault(kind, []).append(table)
+                continue
+            if table is not None and table.add_line(line, linea):
+                continue
+            if section in (LEY, MISION):
+                self.texts.setdefault(section, [[]])[-1].append(clean(line))
+            else:
+                self.warn(f"Línea fuera de una tabla, ignorada: «{clean(line)[:80]}».", section, linea)
+
+    def _text(self, section: str) -> str | None:
+        paragraphs = [" ".join(lines) for lines in self.texts.get(section, []) if lines]
+        return "\n".join(paragraphs) or None
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _records(self, ficha: Ficha) -> None:
+        for kind in (MINISTERIALES, INSTITUCIONALES, PRODUCTOS, CLIENTES):
+            tables = self.tables.get(kind, [])
+            if not tables:
+                self.warn("Sección sin tabla: no se encontraron filas.", kind)
+            seen: set[int] = set()
+            for table in tables:
+                columns = _columns(table)
+                for row in table.rows:
+                    values = self._row_values(table, row, kind)
+                    numero = int(values[0].rstrip("."))
+                    if numero in seen:
+                        self.warn(f"Número {numero} repetido; se conserva la primera fila.", kind, row.linea)
+                        continue
+                    seen.add(numero)
+                    self._record(ficha, kind, numero, columns, values, row.linea)
+
+    def _row_values(self, table: Table, row: Row, kind: str) -> list[str]:
+        values = [clean(text) for text in row.texts()]
+        expected = len(table.header)
+        if len(values) > expected:
+            extra = [value for value in values[expected:] if value]
+            if extra:
+                self.warn(
+                    f"La fila tiene {len(values)} celdas y el encabezado {expected}; se ignoran las sobrantes.",
+                    kind,
+                    row.linea,
+                )
+            values = values[:expected]
+        elif len(values) < expected:
+            self.warn(
+                f"La fila tiene {len(values)} celdas y el encabezado {expected}; las faltantes quedan vacías.",
+                kind,
+                row.linea,
+            )
+            values += [""] * (expected - len(values))
+        return values
+
+    def _record(
+        self, ficha: Ficha, kind: str, numero: int, columns: dict[str, int], values: list[str], linea: int
+    ) -> None:
+        def cell(role: str) -> str:
+            return values[columns[role]] if role in columns else ""
+
+        def links(role: str, target: list[Link]) -> None:
+            numbers, unknown = parse_links(cell(role))
+            if unknown:
+                self.warn(f"Vínculo no reconocido en la fila {numero}: «{', '.join(unknown)[:80]}».", kind, linea)
+            target.extend(Link(numero, destino, linea) for destino in numbers)
+
+        if kind in (MINISTERIALES, INSTITUCIONALES):
+            objetivo = Objetivo(numero, cell("descripcion"), linea)
+            (ficha.objetivos_ministeriales if kind == MINISTERIALES else ficha.objetivos_institucionales).append(
+                objetivo
+            )
+            if kind == INSTITUCIONALES:
+                links("ministerio", ficha.objetivo_institucional_ministerial)
+                links("productos", ficha.objetivo_institucional_producto)
+        elif kind == PRODUCTOS:
+            flags = {role: parse_flag(cell(role)) for role in ("territorial", "genero")}
+            for role, flag in flags.items():
+                if flag is None and cell(role):
+                    self.warn(
+                        f"Valor «{cell(role)[:20]}» no es Sí ni No en el producto {numero}; queda como desconocido.",
+                        kind,
+                        linea,
+                    )
+            ficha.productos.append(
+                Producto(numero, cell("nombre"), cell("descripcion"), flags["territorial"], flags["genero"], linea)
+            )
+            links("clientes", ficha.producto_cliente)
+        else:
+            texto = cell("cuantificacion")
+            ficha.clientes.append(Cliente(numero, cell("descripcion"), parse_quantity(texto), texto, linea))
+
+
+def _table_kind(header: list[str], section: str | None) -> str:
+    """Which table a header row opens: by its columns first, by the section it stands in otherwise."""
+    if any("cuantificacion" in cell for cell in header):
+        return CLIENTES
+    if any("vinculad" in cell for cell in header):
+        return INSTITUCIONALES
+    if any("genero" in cell or "territorial" in cell or cell.startswith("producto") for cell in header):
+        return PRODUCTOS
+    return section if section in (MINISTERIALES, INSTITUCIONALES, PRODUCTOS, CLIENTES) else MINISTERIALES
+
+
+_ROLE_WORDS = {
+    MINISTERIALES: [("descripcion", ("descripcion", "objetivo"))],
+    INSTITUCIONALES: [
+        ("ministerio", ("ministerio",)),
+        ("productos", ("producto",)),
+        ("descripcion", ("descripcion", "objetivo")),
+    ],
+    PRODUCTOS: [
+        ("territorial", ("territorial",)),
+        ("genero", ("genero",)),
+        ("clientes", ("cliente", "usuario", "beneficiario")),
+        ("descripcion", ("descripcion",)),
+        ("nombre", ("producto", "nombre")),
+    ],
+    CLIENTES: [
+        ("cuantificacion", ("cuantificacion",)),
+        ("descripcion", ("cliente", "usuario", "beneficiario", "descripcion")),
+    ],
+}
+_IGNORED_COLUMNS = ("subproducto", "presupuesto")
+
+
+def _columns(table: Table) -> dict[str, int]:
+    """Map roles (descripcion, ministerio, genero, ...) to column positions by header words."""
+    columns: dict[str, int] = {}
+    for position, name in enumerate(table.header[1:], start=1):
+        if any(word in name for word in _IGNORED_COLUMNS):
+            continue
+        for role, words in _ROLE_WORDS[table.kind]:
+            if role not in columns and any(word in name for word in words):
+                columns[role] = position
+                break
+    if "descripcion" not in columns and table.kind != PRODUCTOS and len(table.header) > 1:
+        columns["descripcion"] = 1
+    return columns
+
+
+def _check_links(ficha: Ficha, warn) -> None:
+    """Drop links to numbers the ficha does not define, recording each with its line."""
+    checks = [
+        ("objetivo_institucional_ministerial", INSTITUCIONALES, "objetivo ministerial", ficha.objetivos_ministeriales),
+        ("objetivo_institucional_producto", INSTITUCIONALES, "producto", ficha.productos),
+        ("producto_cliente", PRODUCTOS, "cliente", ficha.clientes),
+    ]
+    for attribute, section, noun, targets in checks:
+        valid = {target.numero for target in targets}
+        kept = []
+        for link in getattr(ficha, attribute):
+            if link.destino in valid:
+                kept.append(link)
+            else:
+                warn(
+                    f"La fila {link.origen} cita el {noun} {link.destino}, que no existe (hay {len(valid)}).",
+                    section,
+                    link.linea,
+                )
+        setattr(ficha, attribute, list(dict.fromkeys(kept)))

@@ -1,0 +1,86 @@
+"""Reassemble table rows from exported lines: tab or pipe cells, page breaks, wrapped cells."""
+
+import re
+from dataclasses import dataclass, field
+
+from etl.text import fold
+
+_PIPE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
+_WIDE_GAP = re.compile(r"\t| {2,}")
+_ROW_NUMBER = re.compile(r"\d{1,5}\.?")
+NUMBER_COLUMNS = {"numero", "no", "n°", "n", "nro", "nro.", "n.o", "#", "num", "num."}
+
+
+def split_cells(line: str, wide_gaps: bool = False) -> list[str]:
+    """Cells of one exported line: tab-separated, a markdown pipe row, or (if asked) 2+ spaces apart."""
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        body = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
+        return [cell.strip() for cell in body.split("|")]
+    if "\t" in line:
+        return [cell.strip() for cell in line.rstrip("\n").split("\t")]
+    if wide_gaps:
+        return [cell.strip() for cell in _WIDE_GAP.split(stripped)]
+    return [stripped]
+
+
+def is_pipe_rule(line: str) -> bool:
+    """The `|---|---|` line under a markdown table header."""
+    return _PIPE_RULE.fullmatch(line.strip()) is not None
+
+
+def header_cells(line: str) -> list[str] | None:
+    """Folded cells if `line` is a table header row (`Número<TAB>Descripción...`), else None."""
+    for wide in (False, True):
+        cells = [fold(cell) for cell in split_cells(line, wide)]
+        if len(cells) >= 2 and cells[0].rstrip(":") in NUMBER_COLUMNS:
+            return cells
+    return None
+
+
+@dataclass
+class Row:
+    linea: int
+    cells: list[list[str]]
+
+    def texts(self) -> list[str]:
+        return [" ".join(part for part in parts if part) for parts in self.cells]
+
+
+@dataclass
+class Table:
+    """Rows under one header. A row is complete when it has the header's number of cells;
+    a line that does not start a new numbered row continues the open cell."""
+
+    kind: str
+    header: list[str]
+    header_line: int
+    wide_gaps: bool = False
+    rows: list[Row] = field(default_factory=list)
+
+    def add_line(self, line: str, linea: int) -> bool:
+        """Take one non-blank line; False when the line is not part of this table."""
+        if is_pipe_rule(line):
+            return True
+        cells = split_cells(line, self.wide_gaps)
+        if [fold(cell) for cell in cells] == self.header:
+            return True  # header repeated after a page break
+        open_row = self.rows[-1] if self.rows else None
+        if self._starts_row(cells, open_row):
+            self.rows.append(Row(linea, [[cell] for cell in cells]))
+            return True
+        if open_row is None:
+            return False
+        open_row.cells[-1].append(cells[0])
+        open_row.cells.extend([cell] for cell in cells[1:])
+        return True
+
+    def _starts_row(self, cells: list[str], open_row: Row | None) -> bool:
+        if len(cells) < 2 or not _ROW_NUMBER.fullmatch(cells[0]):
+            return False
+        if open_row is None or len(open_row.cells) >= len(self.header):
+            return True
+        # The open row is short: a numbered line still starts a new row when merging it would overflow.
+        previous = open_row.cells[0][0].rstrip(".")
+        is_next = previous.isdigit() and int(cells[0].rstrip(".")) == int(previous) + 1
+        return is_next and len(open_row.cells) + len(cells) - 1 > len(self.header)

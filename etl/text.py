@@ -1,0 +1,95 @@
+"""Pure text helpers: decoding exports, normalising headings, Chilean numbers and link lists."""
+
+import re
+import unicodedata
+
+from etl.errors import FichaError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
+_LINK_SEPARATORS = re.compile(r"\s*(?:,|;|/|\by\b|\be\b)\s*")
+_LINK_RANGE = re.compile(r"(\d+)\s*(?:-|al|a)\s*(\d+)")
+_NO_LINK = {"", "-", "--", "no se vincula", "no aplica", "n/a", "no", "ninguno", "s/i"}
+_YES = {"si", "s", "x"}
+_NO = {"no", "n"}
+
+
+def decode(raw: bytes) -> str:
+    """Decode a ficha export: UTF-8 (with or without BOM), else Windows-1252, else Latin-1.
+
+    Files with NUL bytes are binary, not text exports, and are refused.
+    """
+    if not raw.strip():
+        raise FichaError("El archivo está vacío.")
+    if b"\x00" in raw:
+        raise FichaError("El archivo es binario (contiene bytes nulos), no un texto de ficha.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+    if len(_CONTROL.findall(text[:4096])) > 16:
+        raise FichaError("El archivo es binario (demasiados caracteres de control), no un texto de ficha.")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced form used to recognise headings and column names."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def clean(text: str) -> str:
+    """Cell text as shown to users: control characters dropped, white space collapsed."""
+    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def parse_quantity(text: str) -> int | None:
+    """`13.331` -> 13331 and `19.458.310` -> 19458310 (Chilean thousands); anything else -> None."""
+    value = text.strip()
+    if value.isdigit():
+        return int(value)
+    if _THOUSANDS.fullmatch(value):
+        return int(value.replace(".", "").replace(" ", ""))
+    return None
+
+
+def parse_links(text: str) -> tuple[list[int], list[str]]:
+    """`1, 2 y 3` -> ([1, 2, 3], []); returns the numbers and the pieces that are not numbers.
+
+    `No se vincula`, `-` or an empty cell mean no link at all.
+    """
+    value = fold(text).rstrip(".")
+    if value in _NO_LINK:
+        return [], []
+    numbers: list[int] = []
+    unknown: list[str] = []
+    for piece in _LINK_SEPARATORS.split(value):
+        piece = piece.strip().rstrip(".")
+        if not piece:
+            continue
+        if piece.isdigit():
+            numbers.append(int(piece))
+        elif span := _LINK_RANGE.fullmatch(piece):
+            first, last = int(span[1]), int(span[2])
+            if first <= last and last - first < 100:
+                numbers.extend(range(first, last + 1))
+            else:
+                unknown.append(piece)
+        else:
+            unknown.append(piece)
+    return list(dict.fromkeys(numbers)), unknown
+
+
+def parse_flag(text: str) -> bool | None:
+    """`Si`/`Sí`/`SI` -> True, `No`/`NO` -> False, empty or anything else -> None (unknown)."""
+    value = fold(text).rstrip(".")
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    return None
