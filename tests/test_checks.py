@@ -55,7 +55,11 @@ def test_dangling_links_are_recorded_with_line(lagos_text):
     text = text.replace("Subcriterio 5.1 del Modelo de Gestión, sobre la gestión de inversiones.\t3,4,6", "X\t3,4,60")
     ficha = parse(text)
     messages = [(p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
-    assert ("Objetivos institucionales", 27, "La fila 1 cita el objetivo ministerial 12, que no existe (hay 3).") in messages
+    assert (
+        "Objetivos institucionales",
+        27,
+        "La fila 1 cita el objetivo ministerial 12, que no existe (hay 3).",
+    ) in messages
     assert ("Productos estratégicos", 39, "La fila 4 cita el cliente 60, que no existe (hay 12).") in messages
     assert [(link.origen, link.destino) for link in ficha.objetivo_institucional_ministerial][:2] == [(1, 1), (2, 1)]
 
@@ -107,7 +111,9 @@ def test_bad_files_beside_good_ones(folder, tmp_path):
 
 
 def test_bad_flag_and_link_text_warn_and_keep_the_row(huasco_text):
-    text = huasco_text.replace("\t1,2\tNo\tSi\n1", "\t1, dos\tQuizás\tSi\n1").replace("\t1,2\tNo\tSi", "\t1,dos\tQuizás\tSi")
+    text = huasco_text.replace("\t1,2\tNo\tSi\n1", "\t1, dos\tQuizás\tSi\n1").replace(
+        "\t1,2\tNo\tSi", "\t1,dos\tQuizás\tSi"
+    )
     ficha = parse(text)
     assert [p.aplica_gestion_territorial for p in ficha.productos] == [None, None]
     assert sum("Vínculo no reconocido" in p.mensaje for p in ficha.problemas) == 2

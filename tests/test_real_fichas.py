@@ -52,7 +52,9 @@ def test_objectives(real_db):
         (3, "Promover la descentralización administrativa, política y fiscal."),
     ]  # fmt: skip
     # A description full of numbers and commas is one cell, never split.
-    (desc,) = query(real_db, "select descripcion from objetivos_institucionales where ficha_id='2021-05-70' and numero=5")[0]
+    (desc,) = query(
+        real_db, "select descripcion from objetivos_institucionales where ficha_id='2021-05-70' and numero=5"
+    )[0]
     assert "1) Liderazgo, 2) Ciudadanía, socios y colaboradores" in desc
     assert desc.endswith("en la etapa de Autoevaluación")
 

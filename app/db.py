@@ -1,0 +1,60 @@
+"""The dashboard's read-only view of the database file.
+
+One cached read-only connection per database file version, and a fresh `cursor()` per query, because
+Streamlit runs each session in its own thread and a DuckDB connection must not be shared across threads.
+A rebuild swaps the file (new inode), which changes the `Snapshot` and so every cache key.
+"""
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from settings import database_path
+
+BUILD_HELP = (
+    "Para crearla, ejecute `make run` (construye la base desde `data/fichas/` y abre el panel) o "
+    "`python -m etl build RUTA_A_LAS_FICHAS`. La variable de entorno `FICHAS_DB` indica otro archivo."
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of the database file; part of every cache key."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+
+
+class DatabaseUnavailable(Exception):
+    """No usable database: the message says why, in Spanish, and how to build one."""
+
+
+def snapshot() -> Snapshot:
+    """The database file as it is now; raises DatabaseUnavailable with a Spanish explanation."""
+    path = database_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        raise DatabaseUnavailable(f"Todavía no hay base de datos en `{path}`. {BUILD_HELP}") from None
+    current = Snapshot(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)
+    try:
+        count = query(current, "select count(*) as n from fichas")["n"].iloc[0]
+    except duckdb.Error:
+        raise DatabaseUnavailable(f"El archivo `{path}` no es una base de fichas legible. {BUILD_HELP}") from None
+    if count == 0:
+        raise DatabaseUnavailable(f"La base `{path}` no tiene fichas cargadas. {BUILD_HELP}")
+    return current
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(snap: Snapshot) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(snap.path, read_only=True)
+
+
+def query(snap: Snapshot, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    """Run one read query on its own cursor."""
+    with _connection(snap).cursor() as cursor:
+        return cursor.execute(sql, list(params)).df()

@@ -1,0 +1,238 @@
+"""Plotly figures built from query frames: `figure(frame) -> go.Figure`, Chilean number format.
+
+Ficha text is data: every label goes through `escape` because plotly reads a subset of HTML in labels.
+"""
+
+import html
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+# Okabe-Ito colours: distinguishable with colour blindness, readable on white.
+FLAG_COLORS = {"Sí": "#0072B2", "No": "#E69F00", "Desconocido": "#8C8C8C"}
+_MINISTRY_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Alphabet
+LABEL_LIMIT = 38
+LOG_SPAN = 100  # use a log axis when the largest value is this many times the smallest
+
+
+def escape(text) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def short(text, limit: int = LABEL_LIMIT) -> str:
+    """Abbreviated, escaped label; the full text goes in the hover."""
+    text = str(text)
+    return escape(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+
+
+def ministry_colors(ministerios: list[str]) -> dict[str, str]:
+    """The same colour for a ministerio on every page: assigned by its place among all ministerios."""
+    return {name: _MINISTRY_PALETTE[i % len(_MINISTRY_PALETTE)] for i, name in enumerate(sorted(ministerios))}
+
+
+def _layout(fig: go.Figure, height: int | None = None, **layout) -> go.Figure:
+    fig.update_layout(
+        separators=",.",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"size": 13},
+        hoverlabel={"align": "left"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        **layout,
+    )
+    return fig
+
+
+def _bar_height(rows: int) -> int:
+    return max(260, min(2400, 60 + 28 * rows))
+
+
+def overview(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Products per ministerio, one colour per ministerio."""
+    data = frame.sort_values("Productos")
+    fig = go.Figure(
+        go.Bar(
+            x=data["Productos"],
+            y=[short(name) for name in data["Ministerio"]],
+            orientation="h",
+            marker_color=[colors.get(name, "#4C4C4C") for name in data["Ministerio"]],
+            customdata=list(
+                zip(
+                    [escape(name) for name in data["Ministerio"]],
+                    data["Fichas"],
+                    data["Servicios"],
+                    data["% con enfoque de género"].fillna(0),
+                    strict=True,
+                )
+            ),
+            hovertemplate="<b>%{customdata[0]}</b><br>Productos: %{x:,d}<br>Fichas: %{customdata[1]:,d}"
+            "<br>Servicios: %{customdata[2]:,d}<br>Con enfoque de género: %{customdata[3]:.1f} %<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Productos estratégicos", tickformat=",d")
+    return _layout(fig, _bar_height(len(data)), title="Productos estratégicos por ministerio")
+
+
+def coverage(frame: pd.DataFrame, label: str) -> go.Figure:
+    """Three coverage shares per group, side by side."""
+    shares = ["% ministeriales vinculados", "% institucionales con producto", "% clientes atendidos"]
+    names = {
+        "% ministeriales vinculados": "Objetivos ministeriales vinculados",
+        "% institucionales con producto": "Objetivos institucionales con producto",
+        "% clientes atendidos": "Clientes atendidos por algún producto",
+    }
+    fig = go.Figure()
+    for share, color in zip(shares, ["#0072B2", "#009E73", "#CC79A7"], strict=True):
+        fig.add_bar(
+            name=names[share],
+            y=[short(value) for value in frame[label]],
+            x=frame[share],
+            orientation="h",
+            marker_color=color,
+            customdata=[escape(value) for value in frame[label]],
+            hovertemplate=f"<b>%{{customdata}}</b><br>{names[share]}: %{{x:.1f}} %<extra></extra>",
+        )
+    fig.update_xaxes(title="% cubierto", range=[0, 100], ticksuffix=" %")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, _bar_height(3 * len(frame)), barmode="group", title=f"Cobertura por {label.lower()}")
+
+
+def link_heatmap(frame: pd.DataFrame) -> go.Figure:
+    """Institutional (rows) x ministerial (columns) objectives of one ficha; dark where linked."""
+    matrix = frame.pivot(index="Objetivo institucional", columns="Objetivo ministerial", values="Vinculado")
+    institutional = frame.drop_duplicates("Objetivo institucional").set_index("Objetivo institucional")
+    ministerial = frame.drop_duplicates("Objetivo ministerial").set_index("Objetivo ministerial")
+    hover = [
+        [
+            f"<b>OI {oi}</b>: {short(institutional.at[oi, 'Descripción institucional'], 90)}<br>"
+            f"<b>OM {om}</b>: {short(ministerial.at[om, 'Descripción ministerial'], 90)}<br>"
+            f"{'Vinculados' if matrix.at[oi, om] else 'Sin vínculo'}"
+            for om in matrix.columns
+        ]
+        for oi in matrix.index
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.values,
+            x=[f"OM {om}" for om in matrix.columns],
+            y=[f"OI {oi}" for oi in matrix.index],
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            colorscale=[[0, "#F2F2F2"], [1, "#0072B2"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title="Objetivos institucionales")
+    fig.update_xaxes(title="Objetivos del ministerio", side="top")
+    return _layout(fig, max(260, 60 + 36 * len(matrix.index)))
+
+
+def flag_bars(frame: pd.DataFrame, label: str, flag: str) -> go.Figure:
+    """Products per group split by Sí / No / Desconocido for one flag ("Género" or "Territorial")."""
+    fig = go.Figure()
+    for value, color in FLAG_COLORS.items():
+        column = f"{flag}: {value}"
+        fig.add_bar(
+            name=value,
+            y=[short(name) for name in frame[label]],
+            x=frame[column],
+            orientation="h",
+            marker_color=color,
+            customdata=[escape(name) for name in frame[label]],
+            hovertemplate=f"<b>%{{customdata}}</b><br>{value}: %{{x:,d}} productos<extra></extra>",
+        )
+    fig.update_xaxes(title="Productos estratégicos", tickformat=",d")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, _bar_height(len(frame)), barmode="stack")
+
+
+def flag_matrix(frame: pd.DataFrame) -> go.Figure:
+    """Products by both flags at once (Sí / No / Desconocido each)."""
+    order = list(FLAG_COLORS)
+    matrix = (
+        frame.pivot(index="Enfoque de género", columns="Gestión territorial", values="Productos")
+        .reindex(index=order, columns=order)
+        .fillna(0)
+        .astype(int)
+    )
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.values,
+            x=[f"Territorial: {value}" for value in order],
+            y=[f"Género: {value}" for value in order],
+            text=[[f"{value:,d}".replace(",", ".") for value in row] for row in matrix.values],
+            texttemplate="%{text}",
+            hovertemplate="%{y}<br>%{x}<br>Productos: %{z:,d}<extra></extra>",
+            colorscale="Blues",
+            showscale=False,
+            xgap=3,
+            ygap=3,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 320, title="Productos según ambos enfoques")
+
+
+def clients_by_service(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Sum of quantifications per ficha, on a log axis when values span orders of magnitude."""
+    data = frame.dropna(subset=["Suma de cuantificaciones"])
+    data = data[data["Suma de cuantificaciones"] > 0].sort_values("Suma de cuantificaciones")
+    values = data["Suma de cuantificaciones"]
+    log = len(values) > 1 and values.max() / values.min() >= LOG_SPAN
+    labels = [short(f"{servicio} ({anio})") for servicio, anio in zip(data["Servicio"], data["Año"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=[colors.get(name, "#4C4C4C") for name in data["Ministerio"]],
+            customdata=list(
+                zip([escape(s) for s in data["Servicio"]], [escape(m) for m in data["Ministerio"]], strict=True)
+            ),
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Suma de cuantificaciones: %{x:,d}"
+            "<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        type="log" if log else "linear", title="Suma de cuantificaciones" + (" (escala log)" if log else "")
+    )
+    fig.update_xaxes(tickformat=",d")
+    return _layout(fig, _bar_height(len(data)), title="Clientes cuantificados por servicio")
+
+
+def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:
+    """Ministry objectives -> institutional objectives -> products -> clients of one ficha.
+
+    `names` maps a stage prefix ("OM", "OI", "P", "C") to {number: full text}.
+    """
+    stages = {"om-oi": ("OM", "OI"), "oi-p": ("OI", "P"), "p-c": ("P", "C")}
+    nodes: dict[tuple[str, int], int] = {}
+    for prefix, by_number in names.items():
+        for number in sorted(by_number):
+            nodes[(prefix, number)] = len(nodes)
+    sources, targets = [], []
+    for stage, origin, target in flows[["etapa", "origen", "destino"]].itertuples(index=False):
+        left, right = stages[stage]
+        if (left, origin) in nodes and (right, target) in nodes:
+            sources.append(nodes[(left, origin)])
+            targets.append(nodes[(right, target)])
+    colors = {"OM": "#0072B2", "OI": "#009E73", "P": "#E69F00", "C": "#CC79A7"}
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": [f"{prefix} {number}: {short(names[prefix][number], 28)}" for prefix, number in nodes],
+                "customdata": [escape(names[prefix][number]) for prefix, number in nodes],
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "color": [colors[prefix] for prefix, _ in nodes],
+                "pad": 12,
+            },
+            link={"source": sources, "target": targets, "value": [1] * len(sources), "color": "rgba(0,0,0,0.15)"},
+        )
+    )
+    return _layout(fig, max(420, 22 * max((len(v) for v in names.values()), default=1) + 120))

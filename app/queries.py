@@ -1,0 +1,514 @@
+"""All read SQL of the dashboard: one function per chart or table.
+
+Every function returns a `Result` whose frame already has the Spanish column headers users see and
+download, and whose SQL and parameters the page shows under "Ver SQL". Results are cached per database
+snapshot and parameters (that is, per filter).
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app import db
+from app.filters import Filters, where_clause
+
+GROUP_COLUMNS = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio"}
+
+
+@dataclass(frozen=True)
+class Result:
+    frame: pd.DataFrame
+    sql: str
+    params: list
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _frame(snap: db.Snapshot, sql: str, params: list) -> pd.DataFrame:
+    return db.query(snap, sql, params)
+
+
+def _run(snap: db.Snapshot, sql: str, params: list) -> Result:
+    return Result(_frame(snap, sql, params), sql.strip(), params)
+
+
+def _selected(filters: Filters) -> tuple[str, list]:
+    """The CTE `sel`: the fichas the filter keeps."""
+    where, params = where_clause(filters)
+    return f"with sel as (\n    select * from fichas f where {where}\n)", params
+
+
+def _group(level: str) -> tuple[str, str]:
+    """Allow-listed grouping column and its header."""
+    if level not in GROUP_COLUMNS:
+        raise ValueError(f"unknown grouping {level!r}")
+    return f"sel.{level}", GROUP_COLUMNS[level]
+
+
+# -- filters and headline -------------------------------------------------------------------------
+
+
+def fichas_index(snap: db.Snapshot) -> pd.DataFrame:
+    """Every ficha's filter dimensions (small: one row per ficha), for the sidebar options."""
+    sql = """
+        select ficha_id, ministerio, partida, servicio, cast(anio as varchar) as anio
+        from fichas order by ministerio, partida, servicio, anio
+    """
+    return _frame(snap, sql, [])
+
+
+def headline(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select
+    (select count(*) from sel) as fichas,
+    (select count(distinct servicio) from sel) as servicios,
+    (select count(distinct ministerio) from sel) as ministerios,
+    count(p.numero) as productos,
+    count(*) filter (where p.aplica_enfoque_genero) as productos_genero,
+    count(*) filter (where p.aplica_gestion_territorial) as productos_territorial,
+    count(*) filter (where p.aplica_enfoque_genero is null) as genero_desconocido,
+    count(*) filter (where p.aplica_gestion_territorial is null) as territorial_desconocido,
+    (select count(*) from clientes c join sel using (ficha_id)) as clientes,
+    (select count(c.cuantificacion) from clientes c join sel using (ficha_id)) as clientes_cuantificados,
+    (select cast(sum(c.cuantificacion) as bigint) from clientes c join sel using (ficha_id)) as suma_cuantificacion
+from productos p join sel using (ficha_id)
+"""
+    return _run(snap, sql, params)
+
+
+def overview_by_ministerio(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}, productos_sel as (
+    select sel.ministerio, p.* from productos p join sel using (ficha_id)
+)
+select
+    sel.ministerio as "Ministerio",
+    count(distinct sel.ficha_id) as "Fichas",
+    count(distinct sel.servicio) as "Servicios",
+    (select count(*) from productos_sel p where p.ministerio = sel.ministerio) as "Productos",
+    (select 100.0 * count(*) filter (where p.aplica_enfoque_genero) / nullif(count(*), 0)
+       from productos_sel p where p.ministerio = sel.ministerio) as "% con enfoque de género",
+    (select 100.0 * count(*) filter (where p.aplica_gestion_territorial) / nullif(count(*), 0)
+       from productos_sel p where p.ministerio = sel.ministerio) as "% con gestión territorial"
+from sel
+group by sel.ministerio
+order by "Productos" desc, "Ministerio"
+"""
+    return _run(snap, sql, params)
+
+
+# -- coverage --------------------------------------------------------------------------------------
+
+_COVERAGE_COUNTS = """
+counts as (
+    select
+        sel.ficha_id,
+        (select count(*) from objetivos_ministeriales o where o.ficha_id = sel.ficha_id) as om,
+        (select count(distinct l.objetivo_ministerial) from objetivo_institucional_ministerial l
+           where l.ficha_id = sel.ficha_id) as om_cubiertos,
+        (select count(*) from objetivos_institucionales o where o.ficha_id = sel.ficha_id) as oi,
+        (select count(distinct l.objetivo_institucional) from objetivo_institucional_producto l
+           where l.ficha_id = sel.ficha_id) as oi_cubiertos,
+        (select count(*) from clientes c where c.ficha_id = sel.ficha_id) as cl,
+        (select count(distinct l.cliente) from producto_cliente l where l.ficha_id = sel.ficha_id) as cl_cubiertos
+    from sel
+)"""
+
+
+def coverage_by_ficha(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}, {_COVERAGE_COUNTS}
+select
+    cast(sel.anio as varchar) as "Año",
+    sel.ministerio as "Ministerio",
+    sel.partida as "Partida",
+    sel.capitulo as "Capítulo",
+    sel.servicio as "Servicio",
+    c.om as "Objetivos ministeriales",
+    c.om_cubiertos as "Ministeriales vinculados",
+    100.0 * c.om_cubiertos / nullif(c.om, 0) as "% ministeriales vinculados",
+    c.oi as "Objetivos institucionales",
+    c.oi_cubiertos as "Institucionales con producto",
+    100.0 * c.oi_cubiertos / nullif(c.oi, 0) as "% institucionales con producto",
+    c.cl as "Clientes",
+    c.cl_cubiertos as "Clientes atendidos",
+    100.0 * c.cl_cubiertos / nullif(c.cl, 0) as "% clientes atendidos",
+    sel.ficha_id as "Ficha"
+from sel join counts c using (ficha_id)
+order by sel.anio desc, sel.ministerio, sel.servicio
+"""
+    return _run(snap, sql, params)
+
+
+def coverage_by(snap: db.Snapshot, filters: Filters, level: str) -> Result:
+    """Coverage pooled over the fichas of each ministerio or partida (sums of covered over sums of totals)."""
+    column, header = _group(level)
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}, {_COVERAGE_COUNTS}
+select
+    {column} as "{header}",
+    count(*) as "Fichas",
+    100.0 * sum(c.om_cubiertos) / nullif(sum(c.om), 0) as "% ministeriales vinculados",
+    100.0 * sum(c.oi_cubiertos) / nullif(sum(c.oi), 0) as "% institucionales con producto",
+    100.0 * sum(c.cl_cubiertos) / nullif(sum(c.cl), 0) as "% clientes atendidos"
+from sel join counts c using (ficha_id)
+group by {column}
+order by {column}
+"""
+    return _run(snap, sql, params)
+
+
+def uncovered(snap: db.Snapshot, filters: Filters) -> Result:
+    """Every objective, product and client that hangs on nothing, named in full."""
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}, sueltos as (
+    select o.ficha_id, 'Objetivo ministerial sin objetivo institucional' as tipo, o.numero, o.descripcion
+    from objetivos_ministeriales o join sel using (ficha_id)
+    where not exists (select 1 from objetivo_institucional_ministerial l
+                      where l.ficha_id = o.ficha_id and l.objetivo_ministerial = o.numero)
+    union all
+    select o.ficha_id, 'Objetivo institucional sin producto', o.numero, o.descripcion
+    from objetivos_institucionales o join sel using (ficha_id)
+    where not exists (select 1 from objetivo_institucional_producto l
+                      where l.ficha_id = o.ficha_id and l.objetivo_institucional = o.numero)
+    union all
+    select p.ficha_id, 'Producto sin objetivo institucional', p.numero, p.nombre
+    from productos p join sel using (ficha_id)
+    where not exists (select 1 from objetivo_institucional_producto l
+                      where l.ficha_id = p.ficha_id and l.producto = p.numero)
+    union all
+    select p.ficha_id, 'Producto sin clientes', p.numero, p.nombre
+    from productos p join sel using (ficha_id)
+    where not exists (select 1 from producto_cliente l where l.ficha_id = p.ficha_id and l.producto = p.numero)
+    union all
+    select c.ficha_id, 'Cliente sin producto', c.numero, c.descripcion
+    from clientes c join sel using (ficha_id)
+    where not exists (select 1 from producto_cliente l where l.ficha_id = c.ficha_id and l.cliente = c.numero)
+)
+select
+    cast(sel.anio as varchar) as "Año",
+    sel.ministerio as "Ministerio",
+    sel.servicio as "Servicio",
+    s.tipo as "Tipo",
+    s.numero as "Número",
+    s.descripcion as "Descripción"
+from sueltos s join sel using (ficha_id)
+order by sel.anio desc, sel.ministerio, sel.servicio, s.tipo, s.numero
+"""
+    return _run(snap, sql, params)
+
+
+def link_matrix(snap: db.Snapshot, ficha_id: str) -> Result:
+    """Institutional x ministerial objectives of one ficha, with 1 where linked."""
+    sql = """
+select
+    oi.numero as "Objetivo institucional",
+    om.numero as "Objetivo ministerial",
+    oi.descripcion as "Descripción institucional",
+    om.descripcion as "Descripción ministerial",
+    case when l.ficha_id is null then 0 else 1 end as "Vinculado"
+from objetivos_institucionales oi
+join objetivos_ministeriales om on om.ficha_id = oi.ficha_id
+left join objetivo_institucional_ministerial l
+    on l.ficha_id = oi.ficha_id and l.objetivo_institucional = oi.numero and l.objetivo_ministerial = om.numero
+where oi.ficha_id = ?
+order by oi.numero, om.numero
+"""
+    return _run(snap, sql, [ficha_id])
+
+
+# -- gender and territorial ------------------------------------------------------------------------
+
+
+def flags_by(snap: db.Snapshot, filters: Filters, level: str) -> Result:
+    column, header = _group(level)
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select
+    {column} as "{header}",
+    count(*) as "Productos",
+    count(*) filter (where p.aplica_enfoque_genero) as "Género: Sí",
+    count(*) filter (where not p.aplica_enfoque_genero) as "Género: No",
+    count(*) filter (where p.aplica_enfoque_genero is null) as "Género: Desconocido",
+    100.0 * count(*) filter (where p.aplica_enfoque_genero) / count(*) as "% con enfoque de género",
+    count(*) filter (where p.aplica_gestion_territorial) as "Territorial: Sí",
+    count(*) filter (where not p.aplica_gestion_territorial) as "Territorial: No",
+    count(*) filter (where p.aplica_gestion_territorial is null) as "Territorial: Desconocido",
+    100.0 * count(*) filter (where p.aplica_gestion_territorial) / count(*) as "% con gestión territorial"
+from productos p join sel using (ficha_id)
+group by {column}
+order by {column}
+"""
+    return _run(snap, sql, params)
+
+
+_FLAG_TEXT = "case {0} when true then 'Sí' when false then 'No' else 'Desconocido' end"
+
+
+def flags_matrix(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    genero = _FLAG_TEXT.format("p.aplica_enfoque_genero")
+    territorial = _FLAG_TEXT.format("p.aplica_gestion_territorial")
+    sql = f"""
+{cte}
+select
+    {genero} as "Enfoque de género",
+    {territorial} as "Gestión territorial",
+    count(*) as "Productos"
+from productos p join sel using (ficha_id)
+group by all
+order by all
+"""
+    return _run(snap, sql, params)
+
+
+def products_with_flags(
+    snap: db.Snapshot, filters: Filters, level: str = "ministerio", value: str | None = None
+) -> Result:
+    """Products with both flags; `value` keeps only one bar's group (its `level` column equals it)."""
+    column, _ = _group(level)
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select
+    cast(sel.anio as varchar) as "Año",
+    sel.ministerio as "Ministerio",
+    sel.partida as "Partida",
+    sel.servicio as "Servicio",
+    p.numero as "Número",
+    p.nombre as "Producto",
+    {_FLAG_TEXT.format("p.aplica_enfoque_genero")} as "Enfoque de género",
+    {_FLAG_TEXT.format("p.aplica_gestion_territorial")} as "Gestión territorial"
+from productos p join sel using (ficha_id)
+where cast(? as varchar) is null or {column} = ?
+order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
+"""
+    return _run(snap, sql, [*params, value, value])
+
+
+# -- clients ---------------------------------------------------------------------------------------
+
+
+def clients(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select
+    cast(sel.anio as varchar) as "Año",
+    sel.ministerio as "Ministerio",
+    sel.servicio as "Servicio",
+    c.numero as "Número",
+    c.descripcion as "Cliente",
+    c.cuantificacion as "Cuantificación",
+    c.cuantificacion_texto as "Cuantificación (texto de la ficha)",
+    (select count(*) from producto_cliente l where l.ficha_id = c.ficha_id and l.cliente = c.numero)
+        as "Productos que lo atienden"
+from clientes c join sel using (ficha_id)
+order by sel.anio desc, sel.ministerio, sel.servicio, c.numero
+"""
+    return _run(snap, sql, params)
+
+
+def clients_by_service(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select
+    cast(sel.anio as varchar) as "Año",
+    sel.ministerio as "Ministerio",
+    sel.servicio as "Servicio",
+    count(c.numero) as "Clientes",
+    count(c.cuantificacion) as "Clientes cuantificados",
+    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones",
+    max(c.cuantificacion) as "Mayor cuantificación"
+from sel left join clientes c using (ficha_id)
+group by all
+order by "Suma de cuantificaciones" desc nulls last, "Servicio"
+"""
+    return _run(snap, sql, params)
+
+
+def clients_by_ministerio(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select
+    sel.ministerio as "Ministerio",
+    count(distinct sel.ficha_id) as "Fichas",
+    count(c.numero) as "Clientes",
+    count(c.cuantificacion) as "Clientes cuantificados",
+    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones"
+from sel left join clientes c using (ficha_id)
+group by all
+order by "Suma de cuantificaciones" desc nulls last, "Ministerio"
+"""
+    return _run(snap, sql, params)
+
+
+def clients_by_product(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select
+    cast(sel.anio as varchar) as "Año",
+    sel.ministerio as "Ministerio",
+    sel.servicio as "Servicio",
+    p.numero as "Número",
+    p.nombre as "Producto",
+    count(c.numero) as "Clientes que atiende",
+    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones",
+    string_agg(c.descripcion, '; ' order by c.numero) as "Clientes"
+from productos p join sel using (ficha_id)
+left join producto_cliente l on l.ficha_id = p.ficha_id and l.producto = p.numero
+left join clientes c on c.ficha_id = l.ficha_id and c.numero = l.cliente
+group by all
+order by "Año" desc, "Ministerio", "Servicio", "Número"
+"""
+    return _run(snap, sql, params)
+
+
+# -- one ficha -------------------------------------------------------------------------------------
+
+
+def ficha_choices(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select ficha_id, servicio, anio, partida, capitulo from sel order by servicio, anio desc
+"""
+    return _run(snap, sql, params)
+
+
+def ficha_header(snap: db.Snapshot, ficha_id: str) -> Result:
+    sql = """
+select ficha_id, anio, periodo_inicio, periodo_fin, ministerio, partida, servicio, capitulo,
+       ley_organica, mision, archivo, sha256
+from fichas where ficha_id = ?
+"""
+    return _run(snap, sql, [ficha_id])
+
+
+def ficha_objetivos_ministeriales(snap: db.Snapshot, ficha_id: str) -> Result:
+    sql = """
+select o.numero as "Número", o.descripcion as "Descripción",
+       (select string_agg(cast(l.objetivo_institucional as varchar), ', ' order by l.objetivo_institucional)
+          from objetivo_institucional_ministerial l
+         where l.ficha_id = o.ficha_id and l.objetivo_ministerial = o.numero) as "Objetivos institucionales que lo recogen"
+from objetivos_ministeriales o where o.ficha_id = ? order by o.numero
+"""
+    return _run(snap, sql, [ficha_id])
+
+
+def ficha_objetivos_institucionales(snap: db.Snapshot, ficha_id: str) -> Result:
+    sql = """
+select o.numero as "Número", o.descripcion as "Descripción",
+       (select string_agg(cast(l.objetivo_ministerial as varchar), ', ' order by l.objetivo_ministerial)
+          from objetivo_institucional_ministerial l
+         where l.ficha_id = o.ficha_id and l.objetivo_institucional = o.numero) as "Objetivos ministeriales vinculados",
+       (select string_agg(cast(l.producto as varchar), ', ' order by l.producto)
+          from objetivo_institucional_producto l
+         where l.ficha_id = o.ficha_id and l.objetivo_institucional = o.numero) as "Productos vinculados"
+from objetivos_institucionales o where o.ficha_id = ? order by o.numero
+"""
+    return _run(snap, sql, [ficha_id])
+
+
+def ficha_productos(snap: db.Snapshot, ficha_id: str) -> Result:
+    sql = f"""
+select p.numero as "Número", p.nombre as "Producto", p.descripcion as "Descripción",
+       (select string_agg(cast(l.cliente as varchar), ', ' order by l.cliente)
+          from producto_cliente l where l.ficha_id = p.ficha_id and l.producto = p.numero) as "Clientes",
+       {_FLAG_TEXT.format("p.aplica_gestion_territorial")} as "Gestión territorial",
+       {_FLAG_TEXT.format("p.aplica_enfoque_genero")} as "Enfoque de género"
+from productos p where p.ficha_id = ? order by p.numero
+"""
+    return _run(snap, sql, [ficha_id])
+
+
+def ficha_clientes(snap: db.Snapshot, ficha_id: str) -> Result:
+    sql = """
+select c.numero as "Número", c.descripcion as "Cliente", c.cuantificacion as "Cuantificación",
+       c.cuantificacion_texto as "Cuantificación (texto de la ficha)"
+from clientes c where c.ficha_id = ? order by c.numero
+"""
+    return _run(snap, sql, [ficha_id])
+
+
+def ficha_flows(snap: db.Snapshot, ficha_id: str) -> Result:
+    """Every link of one ficha as (stage, source number, target number), for the Sankey."""
+    sql = """
+select 'om-oi' as etapa, objetivo_ministerial as origen, objetivo_institucional as destino
+from objetivo_institucional_ministerial where ficha_id = ?
+union all
+select 'oi-p', objetivo_institucional, producto from objetivo_institucional_producto where ficha_id = ?
+union all
+select 'p-c', producto, cliente from producto_cliente where ficha_id = ?
+order by all
+"""
+    return _run(snap, sql, [ficha_id, ficha_id, ficha_id])
+
+
+# -- data quality and sources ----------------------------------------------------------------------
+
+
+_PROBLEMS = """
+{cte}, shown as (
+    select p.* from problemas p
+    where (p.ficha_id is null or p.ficha_id in (select ficha_id from sel) or p.nivel = 'error')
+      and list_contains(?, p.nivel)
+      and (? = '' or contains(lower(p.mensaje || ' ' || p.archivo), lower(?)))
+)
+"""
+
+
+def problems(snap: db.Snapshot, filters: Filters, niveles: list[str], text: str) -> Result:
+    """Warnings of the filtered fichas plus every rejected file (which belongs to no ficha)."""
+    cte, params = _selected(filters)
+    sql = (
+        _PROBLEMS.format(cte=cte)
+        + """
+select
+    archivo as "Archivo",
+    nivel as "Nivel",
+    seccion as "Sección",
+    linea as "Línea",
+    mensaje as "Mensaje",
+    ficha_id as "Ficha"
+from shown
+order by archivo, linea nulls first
+"""
+    )
+    return _run(snap, sql, [*params, niveles, text, text])
+
+
+def problems_per_file(snap: db.Snapshot, filters: Filters, niveles: list[str], text: str) -> Result:
+    cte, params = _selected(filters)
+    sql = (
+        _PROBLEMS.format(cte=cte)
+        + """
+select
+    archivo as "Archivo",
+    count(*) filter (where nivel = 'error') as "Errores",
+    count(*) filter (where nivel = 'advertencia') as "Advertencias"
+from shown
+group by archivo
+order by "Errores" desc, "Advertencias" desc, archivo
+"""
+    )
+    return _run(snap, sql, [*params, niveles, text, text])
+
+
+def source_files(snap: db.Snapshot, filters: Filters) -> Result:
+    cte, params = _selected(filters)
+    sql = f"""
+{cte}
+select archivo as "Archivo", sha256 as "SHA-256", ficha_id as "Ficha" from sel order by archivo
+"""
+    return _run(snap, sql, params)

@@ -1,0 +1,156 @@
+"""Streamlit pieces every page shares: the sidebar filter, tables with their downloads, safe text."""
+
+import re
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from app import db, downloads, queries
+from app.filters import DIMENSIONS, LABELS, Filters, from_url, options
+
+MAX_STYLED_CELLS = 60_000  # beyond this, pandas Styler costs more than the number format is worth
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$=])")
+_SEEDED = "_filters_seeded"
+_CONTEXT = "_page_context"
+_NOTICE = "_filters_notice"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plain(text) -> str:
+    """Ficha text made inert for st.markdown: every markdown and directive character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _reset_filters() -> None:
+    for name in DIMENSIONS:
+        st.session_state[name] = []
+
+
+def sidebar_filters(snap: db.Snapshot) -> Filters:
+    """Render the four filters once per run (in the entrypoint) and keep the URL in step with them.
+
+    The URL seeds the filter on a session's first run; unknown values there are dropped with a notice.
+    """
+    index = queries.fichas_index(snap)
+    known = {name: set(index[name]) for name in DIMENSIONS}
+    state = st.session_state
+    if _SEEDED not in state:
+        params = {name: st.query_params.get_all(name) for name in DIMENSIONS}
+        seeded, state[_NOTICE] = from_url(params, known)
+        for name, values in seeded.items():
+            state[name] = list(values)
+        state[_SEEDED] = True
+    for name in DIMENSIONS:  # a rebuilt database may have dropped a selected value
+        state[name] = [value for value in state.get(name, []) if value in known[name]]
+    current = Filters(**{name: tuple(state[name]) for name in DIMENSIONS})
+    counts = options(index, current)
+    with st.sidebar:
+        st.header("Filtros")
+        for name in DIMENSIONS:
+            st.multiselect(
+                LABELS[name],
+                options=list(counts[name].index),
+                key=name,
+                format_func=lambda value, c=counts[name]: f"{value} ({int(c.get(value, 0))})",
+                placeholder="Todos",
+                help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",
+            )
+        st.button("Restablecer filtros", on_click=_reset_filters, key="reset_filters", width="stretch")
+        if state.get(_NOTICE):
+            st.warning("Se ignoraron valores desconocidos de la dirección (URL): " + ", ".join(state[_NOTICE][:10]))
+    chosen = Filters(**{name: tuple(state[name]) for name in DIMENSIONS})
+    for name, values in chosen.items():
+        if values:
+            st.query_params[name] = list(values)
+        elif name in st.query_params:
+            del st.query_params[name]
+    return chosen
+
+
+def set_context(snap: db.Snapshot, filters: Filters) -> None:
+    """The entrypoint hands the database snapshot and the filter to the page it runs."""
+    st.session_state[_CONTEXT] = (snap, filters)
+
+
+def context() -> tuple[db.Snapshot, Filters]:
+    return st.session_state[_CONTEXT]
+
+
+def styled(frame: pd.DataFrame):
+    """Chilean number format for display (`13.331`, `45,2`); the frame itself stays numeric for downloads."""
+    if frame.size > MAX_STYLED_CELLS:
+        return frame
+    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—")
+
+
+def explain(text: str) -> None:
+    """The one sentence saying how a metric is computed."""
+    st.caption(text)
+
+
+def stop_if_empty(frame: pd.DataFrame, message: str = "No hay fichas para el filtro actual.") -> None:
+    if frame.empty:
+        st.info(message)
+        st.stop()
+
+
+class PageTables:
+    """Shows tables with CSV / Excel / SQL beside each, and collects them for the page's workbook."""
+
+    def __init__(self, page: str, slug: str, snap: db.Snapshot, filters: Filters):
+        self.page, self.slug, self.snap, self.filters = page, slug, snap, filters
+        self.tables: dict[str, pd.DataFrame] = {}
+        self._slot = st.container()
+
+    def table(self, result: queries.Result, title: str, key: str, explanation: str | None = None) -> None:
+        st.markdown(f"#### {title}")
+        if explanation:
+            explain(explanation)
+        frame = result.frame
+        if frame.empty:
+            st.info("No hay filas para el filtro actual.")
+        else:
+            st.dataframe(styled(frame), hide_index=True, key=f"{key}_tabla")
+        left, right, _ = st.columns([1, 1, 4])
+        left.download_button(
+            "CSV",
+            data=lambda: downloads.csv_bytes(frame),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        right.download_button(
+            "Excel",
+            data=lambda: downloads.xlsx_bytes({title: frame}),
+            file_name=f"{key}.xlsx",
+            mime=XLSX,
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        with st.expander("Ver SQL"):
+            st.code(result.sql, language="sql")
+            st.code(f"-- parámetros, en orden: {result.params!r}", language="sql")
+        self.tables[title] = frame
+
+    def workbook_button(self) -> None:
+        """Offer, at the top of the page, one workbook with every table shown and a first sheet saying what it is."""
+
+        def workbook() -> bytes:
+            files = queries.source_files(self.snap, self.filters).frame["Archivo"].tolist()
+            first = downloads.cover(self.page, self.filters.describe(), files, datetime.now())
+            return downloads.xlsx_bytes({"Filtro": first, **self.tables})
+
+        with self._slot:
+            st.download_button(
+                "Descargar todas las tablas de la página (Excel)",
+                data=workbook,
+                file_name=f"{self.slug}.xlsx",
+                mime=XLSX,
+                key="page_workbook",
+                on_click="ignore",
+                icon=":material/table_view:",
+            )

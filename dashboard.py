@@ -1,0 +1,89 @@
+"""Entrypoint: page configuration, navigation, the shared sidebar filter, and the Inicio page."""
+
+import logging
+
+import streamlit as st
+
+from app import db, figures, queries, ui
+from formatting import integer, percent
+
+PAGES_DIR = "pages"
+
+
+def inicio() -> None:
+    snap, filters = ui.context()
+    st.title("Fichas de Definiciones Estratégicas (Formulario A1)")
+    st.caption(f"Filtro: {ui.plain(filters.describe())}")
+    page = ui.PageTables("Inicio", "inicio", snap, filters)
+    figures_row = queries.headline(snap, filters).frame.iloc[0]
+    ui.stop_if_empty(queries.source_files(snap, filters).frame)
+
+    productos = int(figures_row["productos"])
+    top = st.columns(4)
+    top[0].metric("Fichas", integer(figures_row["fichas"]))
+    top[1].metric("Servicios", integer(figures_row["servicios"]))
+    top[2].metric("Ministerios", integer(figures_row["ministerios"]))
+    top[3].metric("Productos estratégicos", integer(productos))
+    bottom = st.columns(4)
+    bottom[0].metric(
+        "Con enfoque de género", percent(figures_row["productos_genero"] / productos if productos else None)
+    )
+    bottom[1].metric(
+        "Con gestión territorial", percent(figures_row["productos_territorial"] / productos if productos else None)
+    )
+    bottom[2].metric(
+        "Clientes cuantificados",
+        f"{integer(figures_row['clientes_cuantificados'])} de {integer(figures_row['clientes'])}",
+    )
+    bottom[3].metric("Suma de cuantificaciones", integer(figures_row["suma_cuantificacion"]))
+    ui.explain(
+        "Porcentajes sobre el total de productos estratégicos de las fichas filtradas; un producto cuya ficha no trae "
+        f"la columna cuenta como «desconocido» (género: {integer(figures_row['genero_desconocido'])}, territorial: "
+        f"{integer(figures_row['territorial_desconocido'])}) y no como «no aplica». Un cliente está cuantificado "
+        "cuando su cuantificación es un número; la suma repite personas que son clientes de varios servicios."
+    )
+
+    overview = queries.overview_by_ministerio(snap, filters)
+    colors = figures.ministry_colors(queries.fichas_index(snap)["ministerio"].unique().tolist())
+    st.plotly_chart(figures.overview(overview.frame, colors), key="chart_overview")
+    page.table(
+        overview,
+        "Resumen por ministerio",
+        "resumen_ministerios",
+        "Fichas, servicios distintos y productos de cada ministerio; los porcentajes son productos con «Sí» sobre "
+        "todos sus productos.",
+    )
+    page.workbook_button()
+
+
+def main() -> None:
+    st.set_page_config(page_title="Fichas A1 · DIPRES", page_icon=":material/insights:", layout="wide")
+    navigation = st.navigation(
+        [
+            st.Page(inicio, title="Inicio", icon=":material/home:", default=True),
+            st.Page(f"{PAGES_DIR}/cobertura.py", title="Cobertura de objetivos", icon=":material/account_tree:"),
+            st.Page(f"{PAGES_DIR}/genero_territorial.py", title="Enfoque de género y gestión territorial",
+                    icon=":material/diversity_3:"),
+            st.Page(f"{PAGES_DIR}/clientes.py", title="Clientes y cuantificación", icon=":material/groups:"),
+            st.Page(f"{PAGES_DIR}/ficha.py", title="Ficha", icon=":material/description:"),
+            st.Page(f"{PAGES_DIR}/calidad.py", title="Calidad de datos", icon=":material/rule:"),
+        ]
+    )  # fmt: skip
+    try:
+        snap = db.snapshot()
+    except db.DatabaseUnavailable as missing:
+        st.title(navigation.title)
+        st.info(str(missing))
+        st.stop()
+    ui.set_context(snap, ui.sidebar_filters(snap))
+    try:
+        navigation.run()
+    except Exception:
+        logging.getLogger("dashboard").exception("page %s failed", navigation.title)
+        st.error(
+            "Ocurrió un error inesperado al mostrar esta página. Pruebe con otro filtro o recargue la página; "
+            "si persiste, avise al equipo con la dirección (URL) que estaba viendo."
+        )
+
+
+main()

@@ -1,0 +1,60 @@
+"""Cobertura de objetivos: which ministry objectives, institutional objectives and clients are picked up."""
+
+import streamlit as st
+
+from app import figures, queries, ui
+
+snap, filters = ui.context()
+st.title("Cobertura de objetivos")
+st.caption(f"Filtro: {ui.plain(filters.describe())}")
+page = ui.PageTables("Cobertura de objetivos", "cobertura", snap, filters)
+
+by_ficha = queries.coverage_by_ficha(snap, filters)
+ui.stop_if_empty(by_ficha.frame)
+
+level = (
+    st.segmented_control(
+        "Agrupar por",
+        ["ministerio", "partida"],
+        default="ministerio",
+        format_func=str.capitalize,
+        key="cobertura_nivel",
+    )
+    or "ministerio"
+)
+grouped = queries.coverage_by(snap, filters, level)
+st.plotly_chart(figures.coverage(grouped.frame, queries.GROUP_COLUMNS[level]), key="chart_coverage")
+page.table(
+    grouped,
+    f"Cobertura por {level}",
+    f"cobertura_por_{level}",
+    "Cada porcentaje suma lo cubierto en todas las fichas del grupo y lo divide por el total del grupo: "
+    "objetivos ministeriales citados por al menos un objetivo institucional, objetivos institucionales con al menos "
+    "un producto vinculado y clientes atendidos por al menos un producto.",
+)
+page.table(
+    by_ficha,
+    "Cobertura por ficha",
+    "cobertura_por_ficha",
+    "Para cada ficha: objetivos ministeriales vinculados por al menos un objetivo institucional, objetivos "
+    "institucionales vinculados a al menos un producto y clientes atendidos por al menos un producto, sobre sus totales.",
+)
+page.table(
+    queries.uncovered(snap, filters),
+    "Lo que no cuelga de nada",
+    "sin_cobertura",
+    "Objetivos ministeriales que ningún objetivo institucional recoge, objetivos institucionales sin producto, "
+    "productos sin objetivo institucional o sin clientes, y clientes que ningún producto atiende, con su texto completo.",
+)
+
+st.markdown("#### Vínculos entre objetivos de una ficha")
+ui.explain("Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna).")
+labels = {row.Ficha: f"{row.Servicio} ({row.Año})" for row in by_ficha.frame.itertuples()}
+chosen = st.selectbox("Ficha", list(labels), format_func=labels.get, key="cobertura_ficha")
+matrix = queries.link_matrix(snap, chosen)
+if matrix.frame.empty:
+    st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
+else:
+    st.plotly_chart(figures.link_heatmap(matrix.frame), key="chart_heatmap")
+page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
+page.workbook_button()
