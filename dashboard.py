@@ -84,6 +84,8 @@ def main() -> None:
             "Ocurrió un error inesperado al mostrar esta página. Pruebe con otro filtro o recargue la página; "
             "si persiste, avise al equipo con la dirección (URL) que estaba viendo."
         )
+    finally:
+        ui.clear_context()
 
 
 main()

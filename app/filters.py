@@ -57,7 +57,7 @@ def from_url(params: dict[str, list[str]], known: dict[str, set[str]]) -> tuple[
     chosen: dict[str, tuple[str, ...]] = {}
     ignored: list[str] = []
     for name in DIMENSIONS:
-        values = params.get(name, [])[:MAX_URL_VALUES]
+        values = [value for value in params.get(name, [])[:MAX_URL_VALUES] if value != ""]  # `?anio=` means all
         valid = [value for value in dict.fromkeys(values) if value in known.get(name, set())]
         ignored += [f"{LABELS[name]} = {printable(value)}" for value in values if value not in known.get(name, set())]
         chosen[name] = tuple(valid)

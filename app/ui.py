@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from app import db, downloads, queries
 from app.filters import DIMENSIONS, LABELS, Filters, from_url, options
@@ -73,7 +74,20 @@ def set_context(snap: db.Snapshot, filters: Filters) -> None:
     st.session_state[_CONTEXT] = (snap, filters)
 
 
+def clear_context() -> None:
+    st.session_state.pop(_CONTEXT, None)
+
+
 def context() -> tuple[db.Snapshot, Filters]:
+    """What the entrypoint set for this run.
+
+    When a `pages/` folder sits beside the entrypoint, Streamlit starts in its legacy multipage mode and, on
+    a server's first request for a page URL (a shared link), runs that page file alone, skipping the
+    entrypoint and its sidebar. Leave that mode and rerun, so the entrypoint runs and then the page.
+    """
+    if _CONTEXT not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state[_CONTEXT]
 
 

@@ -7,6 +7,7 @@ from formatting import integer
 
 snap, filters = ui.context()
 st.title("Ficha")
+st.caption(f"Filtro: {ui.plain(filters.describe())}")
 page = ui.PageTables("Ficha", "ficha", snap, filters)
 
 choices = queries.ficha_choices(snap, filters).frame

@@ -1,0 +1,228 @@
+"""The real Streamlit app, driven by AppTest on a database built from the real fichas."""
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from app.ui import plain
+
+PAGES = [
+    "pages/cobertura.py",
+    "pages/genero_territorial.py",
+    "pages/clientes.py",
+    "pages/ficha.py",
+    "pages/calidad.py",
+]
+EDUCACION = "MINISTERIO DE EDUCACION"
+LABEL = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio", "anio": "Año"}
+LOS_LAGOS = "GOBIERNO REGIONAL REGIÓN LOS LAGOS"
+
+
+@pytest.fixture
+def app(real_db, monkeypatch):
+    monkeypatch.setenv("FICHAS_DB", str(real_db))
+
+    def start(**query) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return start
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert [error.value for error in at.error] == []
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def url_values(at: AppTest, name: str) -> list[str]:
+    value = at.query_params.get(name, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def table(at: AppTest, title: str):
+    """The dataframe shown under a `#### title` heading."""
+    headings = [md.value for md in at.markdown]
+    assert f"#### {title}" in headings, headings
+    index = [md.value for md in at.markdown if md.value.startswith("#### ")].index(f"#### {title}")
+    return at.dataframe[index].value
+
+
+def test_every_page_runs(app):
+    at = app()
+    assert_clean(at)
+    assert at.get("plotly_chart")
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert at.title, page
+        if page != "pages/calidad.py":  # a table of problems, no chart
+            assert at.get("plotly_chart"), f"{page} draws no chart"
+        buttons = [button.label for button in at.get("download_button")]
+        assert buttons.count("CSV") == buttons.count("Excel") >= 2, page
+        assert "Descargar todas las tablas de la página (Excel)" in buttons, page
+
+
+def test_headline_figures(app):
+    at = app()
+    assert metrics(at) == {
+        "Fichas": "2",
+        "Servicios": "2",
+        "Ministerios": "2",
+        "Productos estratégicos": "7",
+        "Con enfoque de género": "100,0 %",
+        "Con gestión territorial": "0,0 %",
+        "Clientes cuantificados": "14 de 14",
+        "Suma de cuantificaciones": "1.107.099",
+    }
+
+
+def test_choosing_a_ministerio_changes_the_figures(app):
+    at = app()
+    at.multiselect(key="ministerio").select(f"{EDUCACION}").run()
+    assert_clean(at)
+    assert metrics(at)["Fichas"] == "1"
+    assert metrics(at)["Productos estratégicos"] == "2"
+    assert metrics(at)["Suma de cuantificaciones"] == "26.662"
+    assert url_values(at, "ministerio") == [EDUCACION]
+    # Options of the other filters narrow to what the ministerio has, each with its count of fichas.
+    servicio = at.multiselect(key="servicio")
+    assert servicio.options == ["SERVICIO LOCAL DE EDUCACIÓN HUASCO (1)"]
+
+
+def test_los_lagos_has_five_products_all_with_gender(app):
+    at = app(servicio=LOS_LAGOS)
+    assert_clean(at)
+    assert metrics(at)["Productos estratégicos"] == "5"
+    assert metrics(at)["Con enfoque de género"] == "100,0 %"
+    at.switch_page("pages/genero_territorial.py").run()
+    assert_clean(at)
+    grouped = table(at, "Productos por ministerio")
+    assert grouped[["Productos", "Género: Sí", "Género: No", "Género: Desconocido"]].values.tolist() == [[5, 5, 0, 0]]
+
+
+def test_huasco_serves_13331_students(app):
+    at = app(servicio="SERVICIO LOCAL DE EDUCACIÓN HUASCO")
+    at.switch_page("pages/clientes.py").run()
+    assert_clean(at)
+    clients = table(at, "Todos los clientes")
+    students = clients[clients["Cliente"].str.startswith("Estudiantes")]
+    assert students[["Cuantificación", "Cuantificación (texto de la ficha)"]].values.tolist() == [[13331, "13.331"]]
+    assert set(clients["Servicio"]) == {"SERVICIO LOCAL DE EDUCACIÓN HUASCO"}
+
+
+def test_query_params_restore_the_filter_on_every_page(app):
+    at = app(ministerio=EDUCACION, anio="2021")
+    assert at.multiselect(key="ministerio").value == [EDUCACION]
+    assert at.multiselect(key="anio").value == ["2021"]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert at.multiselect(key="ministerio").value == [EDUCACION]
+        assert url_values(at, "ministerio") == [EDUCACION]
+        assert plain(f"Ministerio: {EDUCACION}") in " ".join(caption.value for caption in at.caption)
+    at.switch_page("pages/cobertura.py").run()
+    assert set(table(at, "Cobertura por ficha")["Ministerio"]) == {EDUCACION}
+
+
+def test_reset_clears_every_filter(app):
+    at = app(ministerio=EDUCACION)
+    at.button(key="reset_filters").click().run()
+    assert_clean(at)
+    assert at.multiselect(key="ministerio").value == []
+    assert "ministerio" not in at.query_params
+    assert metrics(at)["Fichas"] == "2"
+
+
+HOSTILE = [
+    "'; drop table fichas; --",
+    "MINISTERIO DE EDUCACION' or '1'='1",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "**negrita** [enlace](http://ejemplo.cl) ![img](http://ejemplo.cl/x.png)",
+    "\x00\x01\x1b[31m",
+    "Ñ" * 20_000,
+    "",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+@pytest.mark.parametrize("param", ["ministerio", "partida", "servicio", "anio"])
+def test_hostile_query_values_are_ignored_with_a_notice(app, param, value):
+    at = app(**{param: [value, EDUCACION if param == "ministerio" else "zz"]})
+    assert_clean(at)
+    assert metrics(at)["Fichas"] == ("1" if param == "ministerio" else "2")
+    warnings = [warning.value for warning in at.warning]
+    notices = [warning for warning in warnings if "Se ignoraron valores desconocidos" in warning]
+    ignored = (1 if value else 0) + (0 if param == "ministerio" else 1)  # `?x=` (empty) means "all"; "zz" is unknown
+    assert len(notices) == (1 if ignored else 0)
+    # The hostile value is quoted as inline code (inert in markdown), cut short, without control characters.
+    for notice in notices:
+        quoted = notice.split(": ", 1)[1]
+        assert quoted.startswith(f"{LABEL[param]} = `") and quoted.count("`") == 2 * ignored
+        assert len(notice) < 300 and not any(ord(ch) < 32 for ch in notice)
+
+
+def test_query_string_over_streamlits_limit_is_dropped(app):
+    at = app(ministerio="Ñ" * 600_000)
+    assert_clean(at)
+    assert metrics(at)["Fichas"] == "2"
+
+
+def test_hostile_values_on_every_page(app):
+    at = app(ministerio="<script>alert(1)</script>", ficha="'; drop table fichas; --")
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_clean(at)
+
+
+def test_problem_search_with_hostile_text(app):
+    at = app()
+    at.switch_page("pages/calidad.py").run()
+    for text in ["'; drop table problemas; --", "%", "_", "<script>", "\\"]:
+        at.text_input(key="calidad_texto").input(text).run()
+        assert_clean(at)
+    assert metrics(at)["Problemas"] == "0"
+
+
+def test_filtered_tables_have_only_the_filtered_rows(app):
+    at = app(ministerio=EDUCACION)
+    at.switch_page("pages/cobertura.py").run()
+    shown = table(at, "Cobertura por ficha")
+    assert shown["Servicio"].tolist() == ["SERVICIO LOCAL DE EDUCACIÓN HUASCO"]
+    assert shown[["Objetivos ministeriales", "Ministeriales vinculados"]].values.tolist() == [[11, 11]]
+
+
+def test_ficha_page_shows_the_ficha_in_full(app):
+    at = app(ficha="2021-05-70")
+    at.switch_page("pages/ficha.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="ficha_elegida").value == "2021-05-70"
+    assert plain("GOBIERNO REGIONAL REGIÓN LOS LAGOS") in [header.value for header in at.main.header]
+    assert len(table(at, "Clientes")) == 12
+    assert len(table(at, "Productos estratégicos (bienes y/o servicios)")) == 5
+
+
+def test_no_database_explains_how_to_build_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("FICHAS_DB", str(tmp_path / "no_existe.duckdb"))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
+    assert_clean(at)
+    assert any("Todavía no hay base de datos" in info.value and "make run" in info.value for info in at.info)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert any("make run" in info.value for info in at.info)
+
+
+def test_unreadable_database_explains(tmp_path, monkeypatch):
+    bogus = tmp_path / "rota.duckdb"
+    bogus.write_bytes(b"esto no es una base de datos" * 100)
+    monkeypatch.setenv("FICHAS_DB", str(bogus))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
+    assert_clean(at)
+    assert any("no es una base de fichas legible" in info.value for info in at.info)
