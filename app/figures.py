@@ -38,7 +38,7 @@ def _layout(fig: go.Figure, height: int | None = None, **layout) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"size": 13},
         hoverlabel={"align": "left"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
         **layout,
     )
     return fig

@@ -98,6 +98,12 @@ def styled(frame: pd.DataFrame):
     return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—")
 
 
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells are escaped, for st.table, which renders cells as markdown."""
+    text_columns = frame.select_dtypes(exclude="number").columns
+    return frame.assign(**{column: frame[column].map(plain, na_action="ignore") for column in text_columns})
+
+
 def explain(text: str) -> None:
     """The one sentence saying how a metric is computed."""
     st.caption(text)
@@ -117,13 +123,18 @@ class PageTables:
         self.tables: dict[str, pd.DataFrame] = {}
         self._slot = st.container()
 
-    def table(self, result: queries.Result, title: str, key: str, explanation: str | None = None) -> None:
+    def table(
+        self, result: queries.Result, title: str, key: str, explanation: str | None = None, full_text: bool = False
+    ) -> None:
+        """`full_text` shows every cell wrapped in full (for one ficha's sections) instead of a scrollable grid."""
         st.markdown(f"#### {title}")
         if explanation:
             explain(explanation)
         frame = result.frame
         if frame.empty:
             st.info("No hay filas para el filtro actual.")
+        elif full_text:
+            st.table(styled(_inert(frame)), hide_index=True)
         else:
             st.dataframe(styled(frame), hide_index=True, key=f"{key}_tabla")
         left, right, _ = st.columns([1, 1, 4])

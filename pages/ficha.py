@@ -1,5 +1,6 @@
 """Ficha: one ficha in full, section by section, and how its objectives flow to products and clients."""
 
+import pandas as pd
 import streamlit as st
 
 from app import figures, queries, ui
@@ -26,12 +27,12 @@ st.query_params["ficha"] = chosen
 
 header = queries.ficha_header(snap, chosen).frame.iloc[0]
 st.header(ui.plain(header["servicio"]))
-identity = st.columns(4)
-identity[0].metric("Ministerio", header["ministerio"])
-identity[1].metric("Partida · Capítulo", f"{header['partida']} · {header['capitulo']}")
-identity[2].metric("Año", str(header["anio"]))
-period = f"{header['periodo_inicio']}-{header['periodo_fin']}" if header["periodo_inicio"] is not None else "—"
-identity[3].metric("Período", period)
+st.markdown(f"**Ministerio:** {ui.plain(header['ministerio'])}")
+identity = st.columns(3)
+identity[0].metric("Partida · Capítulo", f"{header['partida']} · {header['capitulo']}")
+identity[1].metric("Año", str(header["anio"]))
+period = f"{header['periodo_inicio']}-{header['periodo_fin']}" if pd.notna(header["periodo_inicio"]) else "—"
+identity[2].metric("Período", period)
 st.caption(f"Archivo de origen: {ui.plain(header['archivo'])} · SHA-256 {header['sha256'][:16]}…")
 
 st.subheader("Ley orgánica o Decreto que la rige")
@@ -43,14 +44,15 @@ ministeriales = queries.ficha_objetivos_ministeriales(snap, chosen)
 institucionales = queries.ficha_objetivos_institucionales(snap, chosen)
 productos = queries.ficha_productos(snap, chosen)
 clientes = queries.ficha_clientes(snap, chosen)
-page.table(ministeriales, "Objetivos estratégicos del ministerio", "ficha_objetivos_ministeriales")
-page.table(institucionales, "Objetivos estratégicos institucionales", "ficha_objetivos_institucionales")
-page.table(productos, "Productos estratégicos (bienes y/o servicios)", "ficha_productos")
+page.table(ministeriales, "Objetivos estratégicos del ministerio", "ficha_objetivos_ministeriales", full_text=True)
+page.table(institucionales, "Objetivos estratégicos institucionales", "ficha_objetivos_institucionales", full_text=True)
+page.table(productos, "Productos estratégicos (bienes y/o servicios)", "ficha_productos", full_text=True)
 page.table(
     clientes,
     "Clientes",
     "ficha_clientes",
     f"Suma de cuantificaciones numéricas: {integer(clientes.frame['Cuantificación'].sum())}.",
+    full_text=True,
 )
 
 st.subheader("De los objetivos del ministerio a los clientes")

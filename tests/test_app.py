@@ -53,6 +53,11 @@ def table(at: AppTest, title: str):
     return at.dataframe[index].value
 
 
+def full_table(at: AppTest, index: int):
+    """The `index`-th st.table on the page (one ficha's sections, shown in full)."""
+    return at.table[index].value
+
+
 def test_every_page_runs(app):
     at = app()
     assert_clean(at)
@@ -204,8 +209,9 @@ def test_ficha_page_shows_the_ficha_in_full(app):
     assert_clean(at)
     assert at.selectbox(key="ficha_elegida").value == "2021-05-70"
     assert plain("GOBIERNO REGIONAL REGIÓN LOS LAGOS") in [header.value for header in at.main.header]
-    assert len(table(at, "Clientes")) == 12
-    assert len(table(at, "Productos estratégicos (bienes y/o servicios)")) == 5
+    ministeriales, institucionales, productos, clientes = (full_table(at, i) for i in range(4))
+    assert (len(ministeriales), len(institucionales), len(productos), len(clientes)) == (3, 5, 5, 12)
+    assert clientes.iloc[9].tolist()[1:] == ["Habitantes de la Región de Los Lagos", 828708, "828\\.708"]
 
 
 def test_no_database_explains_how_to_build_it(tmp_path, monkeypatch):
