@@ -1,8 +1,8 @@
 """The dashboard's read-only view of the database file.
 
-One cached read-only connection per database file version, and a fresh `cursor()` per query, because
-Streamlit runs each session in its own thread and a DuckDB connection must not be shared across threads.
-A rebuild swaps the file (new inode), which changes the `Snapshot` and so every cache key.
+One cached connection per version of the database file, and a fresh `cursor()` per query, because Streamlit
+runs each session in its own thread and a DuckDB connection must not be shared across threads. A rebuild
+swaps the file (new inode), which changes the `Snapshot` and so every cache key.
 """
 
 from dataclasses import dataclass
@@ -49,12 +49,27 @@ def snapshot() -> Snapshot:
     return current
 
 
+ALIAS = "fichas_db"
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(snap: Snapshot) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(snap.path, read_only=True)
+    """The file attached read-only to a private in-memory instance.
+
+    `duckdb.connect(path)` would reuse the process's open instance of that path, which still reads the file
+    a rebuild replaced; an instance of our own sees the new file. External access is then switched off and
+    the configuration locked, so no query can touch other files or undo either setting.
+    """
+    con = duckdb.connect(":memory:")
+    quoted = snap.path.replace("'", "''")  # our own setting, not user input; ATTACH takes no parameters
+    con.execute(f"attach '{quoted}' as {ALIAS} (read_only)")
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
 
 
 def query(snap: Snapshot, sql: str, params: list | tuple = ()) -> pd.DataFrame:
     """Run one read query on its own cursor."""
     with _connection(snap).cursor() as cursor:
+        cursor.execute(f"use {ALIAS}")
         return cursor.execute(sql, list(params)).df()

@@ -1,7 +1,13 @@
 """Shared fixtures: the two real fichas, and helpers that write files and build real databases."""
 
 import dataclasses
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -76,3 +82,104 @@ def folder(tmp_path):
 
     Folder.path.mkdir()
     return Folder()
+
+
+# -- the real server in a real browser ------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Served:
+    url: str
+    db: Path
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        message = "Chromium no está instalado (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> "Served":
+    """`streamlit run dashboard.py` on a free localhost port, on a database built from the real fichas."""
+    db = tmp_path_factory.mktemp("browser") / "fichas.duckdb"
+    build([ROOT / "data" / "fichas"], db)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    env = {**os.environ, "FICHAS_DB": str(db)}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail(f"el servidor no respondió: {log.read_text()[-2000:]}")
+    yield Served(url, db)
+    process.terminate()
+    process.wait(timeout=20)
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="es-CL")
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def wait_for_app(page, title: str) -> None:
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def assert_no_error(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    alerts = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
+    assert alerts == []

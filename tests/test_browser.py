@@ -5,17 +5,11 @@ Without a browser these tests skip locally; with REQUIRE_BROWSER=1 (CI) a missin
 
 import io
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, assert_no_error, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,98 +21,6 @@ PAGES = {
     "ficha": "Ficha",
     "calidad": "Calidad de datos",
 }
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if found := shutil.which(name):
-            return found
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        message = "Chromium no está instalado (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run dashboard.py` on a free localhost port, on a database built from the real fichas."""
-    from etl.build import build
-
-    db = tmp_path_factory.mktemp("browser") / "fichas.duckdb"
-    build([ROOT / "data" / "fichas"], db)
-    port = _free_port()
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
-    env = {**os.environ, "FICHAS_DB": str(db)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"el servidor no respondió: {log.read_text()[-2000:]}")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="es-CL")
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def wait_for_app(page, title: str) -> None:
-    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(500)
-
-
-def assert_no_error(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    alerts = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
-    assert alerts == []
 
 
 def screenshot(page, name: str) -> None:
@@ -127,9 +29,9 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
-def test_every_page_draws_without_errors(server, page):
+def test_every_page_draws_without_errors(served, page):
     for path, title in PAGES.items():
-        page.goto(f"{server}/{path}")
+        page.goto(f"{served.url}/{path}")
         wait_for_app(page, title)
         assert_no_error(page)
         if path == "calidad":  # the shipped fichas have no problems: a count, and no table
@@ -141,8 +43,8 @@ def test_every_page_draws_without_errors(server, page):
             screenshot(page, path or "inicio")
 
 
-def test_filter_through_the_ui_and_download_csv(server, page):
-    page.goto(f"{server}/cobertura")
+def test_filter_through_the_ui_and_download_csv(served, page):
+    page.goto(f"{served.url}/cobertura")
     wait_for_app(page, "Cobertura de objetivos")
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.locator("[data-testid='stMultiSelect']").first.locator("input").click()  # Ministerio comes first
@@ -172,17 +74,17 @@ def test_filter_through_the_ui_and_download_csv(server, page):
     assert page.get_by_text("Filtro: Ministerio: MINISTERIO DE EDUCACION").count() == 1
 
 
-def test_shared_link_opens_the_same_view(server, page):
-    page.goto(f"{server}/?servicio=GOBIERNO+REGIONAL+REGI%C3%93N+LOS+LAGOS")
+def test_shared_link_opens_the_same_view(served, page):
+    page.goto(f"{served.url}/?servicio=GOBIERNO+REGIONAL+REGI%C3%93N+LOS+LAGOS")
     wait_for_app(page, PAGES[""])
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Productos estratégicos")
     assert metric.locator("[data-testid='stMetricValue']").inner_text() == "5"
     assert_no_error(page)
 
 
-def test_hostile_url_shows_text_not_html(server, page):
+def test_hostile_url_shows_text_not_html(served, page):
     hostile = "%3Cimg%20src%3Dx%20onerror%3D%22window.hacked%3D1%22%3E"
-    page.goto(f"{server}/calidad?ministerio={hostile}&anio=%27%3B%20drop%20table%20fichas%3B%20--")
+    page.goto(f"{served.url}/calidad?ministerio={hostile}&anio=%27%3B%20drop%20table%20fichas%3B%20--")
     wait_for_app(page, "Calidad de datos")
     assert_no_error(page)
     assert page.evaluate("() => window.hacked") is None
