@@ -6,7 +6,7 @@ FICHAS ?= data/fichas
 export FICHAS_DB ?= data/fichas.duckdb
 PORT ?= 8501
 
-.PHONY: run build test lint bench clean
+.PHONY: run build test lint bench screenshots clean
 
 $(VENV)/.run-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+screenshots: $(VENV)/.dev-installed
+	SCREENSHOTS_DIR=docs/capturas $(PY) -m pytest tests/test_browser.py -k every_page
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
