@@ -15,8 +15,9 @@ def inicio() -> None:
     st.title("Fichas de Definiciones Estratégicas (Formulario A1)")
     st.caption(f"Filtro: {ui.plain(filters.describe())}")
     page = ui.PageTables("Inicio", "inicio", snap, filters)
+    overview = queries.overview_by_ministerio(snap, filters)
+    ui.stop_if_empty(overview.frame)
     figures_row = queries.headline(snap, filters).frame.iloc[0]
-    ui.stop_if_empty(queries.source_files(snap, filters).frame)
 
     productos = int(figures_row["productos"])
     top = st.columns(4)
@@ -43,9 +44,7 @@ def inicio() -> None:
         "cuando su cuantificación es un número; la suma repite personas que son clientes de varios servicios."
     )
 
-    overview = queries.overview_by_ministerio(snap, filters)
-    colors = figures.ministry_colors(queries.fichas_index(snap)["ministerio"].unique().tolist())
-    st.plotly_chart(figures.overview(overview.frame, colors), key="chart_overview")
+    st.plotly_chart(figures.overview(overview.frame, ui.ministry_colors(snap)), key="chart_overview")
     page.table(
         overview,
         "Resumen por ministerio",

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from app import db, downloads, queries
+from app import db, downloads, figures, queries
 from app.filters import DIMENSIONS, LABELS, Filters, from_url, options
 
 MAX_STYLED_CELLS = 60_000  # beyond this, pandas Styler costs more than the number format is worth
@@ -89,6 +89,11 @@ def context() -> tuple[db.Snapshot, Filters]:
         PagesManager.uses_pages_directory = False
         st.rerun()
     return st.session_state[_CONTEXT]
+
+
+def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
+    """Colours assigned over every ministerio in the database, so a filter never changes them."""
+    return figures.ministry_colors(queries.fichas_index(snap)["ministerio"].unique().tolist())
 
 
 def styled(frame: pd.DataFrame):

@@ -11,10 +11,9 @@ page = ui.PageTables("Clientes y cuantificación", "clientes", snap, filters)
 
 by_service = queries.clients_by_service(snap, filters)
 ui.stop_if_empty(by_service.frame)
-colors = figures.ministry_colors(queries.fichas_index(snap)["ministerio"].unique().tolist())
 
 if by_service.frame["Suma de cuantificaciones"].fillna(0).gt(0).any():
-    st.plotly_chart(figures.clients_by_service(by_service.frame, colors), key="chart_clients")
+    st.plotly_chart(figures.clients_by_service(by_service.frame, ui.ministry_colors(snap)), key="chart_clients")
 else:
     st.info("Ninguna ficha del filtro trae cuantificaciones numéricas que graficar.")
 page.table(

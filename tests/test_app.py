@@ -214,6 +214,18 @@ def test_ficha_page_shows_the_ficha_in_full(app):
     assert clientes.iloc[9].tolist()[1:] == ["Habitantes de la Región de Los Lagos", 828708, "828\\.708"]
 
 
+def test_a_filter_that_leaves_nothing_shows_a_message_not_a_chart(app):
+    at = app(ministerio=EDUCACION, servicio=LOS_LAGOS)
+    assert_clean(at)
+    for page in [None, *PAGES]:
+        if page:
+            at.switch_page(page).run()
+        assert_clean(at)
+        assert not at.get("plotly_chart"), page
+        if page != "pages/calidad.py":  # problems of rejected files belong to no ficha and stay listed
+            assert any("No hay" in info.value for info in at.info), page
+
+
 def test_no_database_explains_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("FICHAS_DB", str(tmp_path / "no_existe.duckdb"))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
