@@ -42,7 +42,7 @@ def cover(page: str, filter_text: str, files: list[str], when: datetime) -> pd.D
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub(" ", title).strip()[:31] or "Hoja"
+    base = _SHEET_FORBIDDEN.sub(" ", title)[:31].strip() or "Hoja"
     name, n = base, 2
     while name.lower() in used:
         suffix = f" ({n})"
