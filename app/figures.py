@@ -14,6 +14,7 @@ FLAG_COLORS = {"Sí": "#0072B2", "No": "#E69F00", "Desconocido": "#8C8C8C"}
 _MINISTRY_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Alphabet
 LABEL_LIMIT = 38
 LOG_SPAN = 100  # use a log axis when the largest value is this many times the smallest
+MAX_BARS = 50  # more bars than this are unreadable; the table beside the chart has every row
 
 
 def escape(text) -> str:
@@ -133,22 +134,27 @@ def link_heatmap(frame: pd.DataFrame) -> go.Figure:
 
 
 def flag_bars(frame: pd.DataFrame, label: str, flag: str) -> go.Figure:
-    """Products per group split by Sí / No / Desconocido for one flag ("Género" or "Territorial")."""
+    """Products per group split by Sí / No / Desconocido for one flag ("Género" or "Territorial").
+
+    Only the MAX_BARS groups with most products are drawn.
+    """
+    shown = frame.nlargest(MAX_BARS, "Productos").sort_values(label) if len(frame) > MAX_BARS else frame
     fig = go.Figure()
     for value, color in FLAG_COLORS.items():
         column = f"{flag}: {value}"
         fig.add_bar(
             name=value,
-            y=[short(name) for name in frame[label]],
-            x=frame[column],
+            y=[short(name) for name in shown[label]],
+            x=shown[column],
             orientation="h",
             marker_color=color,
-            customdata=[escape(name) for name in frame[label]],
+            customdata=[escape(name) for name in shown[label]],
             hovertemplate=f"<b>%{{customdata}}</b><br>{value}: %{{x:,d}} productos<extra></extra>",
         )
     fig.update_xaxes(title="Productos estratégicos", tickformat=",d")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, _bar_height(len(frame)), barmode="stack")
+    title = f"Los {len(shown)} con más productos, de {len(frame)}" if len(frame) > len(shown) else None
+    return _layout(fig, _bar_height(len(shown)), barmode="stack", title=title)
 
 
 def flag_matrix(frame: pd.DataFrame) -> go.Figure:
@@ -181,7 +187,8 @@ def flag_matrix(frame: pd.DataFrame) -> go.Figure:
 def clients_by_service(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     """Sum of quantifications per ficha, on a log axis when values span orders of magnitude."""
     data = frame.dropna(subset=["Suma de cuantificaciones"])
-    data = data[data["Suma de cuantificaciones"] > 0].sort_values("Suma de cuantificaciones")
+    data = data[data["Suma de cuantificaciones"] > 0].nlargest(MAX_BARS, "Suma de cuantificaciones")
+    data = data.sort_values("Suma de cuantificaciones")
     values = data["Suma de cuantificaciones"]
     log = len(values) > 1 and values.max() / values.min() >= LOG_SPAN
     labels = [short(f"{servicio} ({anio})") for servicio, anio in zip(data["Servicio"], data["Año"], strict=True)]
@@ -202,7 +209,10 @@ def clients_by_service(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure
         type="log" if log else "linear", title="Suma de cuantificaciones" + (" (escala log)" if log else "")
     )
     fig.update_xaxes(tickformat=",d")
-    return _layout(fig, _bar_height(len(data)), title="Clientes cuantificados por servicio")
+    title = "Clientes cuantificados por servicio"
+    if len(frame) > len(data):
+        title += f" (las {len(data)} mayores sumas, de {len(frame)} fichas)"
+    return _layout(fig, _bar_height(len(data)), title=title)
 
 
 def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:

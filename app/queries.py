@@ -353,23 +353,33 @@ order by "Suma de cuantificaciones" desc nulls last, "Ministerio"
 
 
 def clients_by_product(snap: db.Snapshot, filters: Filters) -> Result:
+    """Each product with the clients it reaches; links are aggregated per product before joining products."""
     cte, params = _selected(filters)
     sql = f"""
-{cte}
+{cte}, atendidos as (
+    select
+        l.ficha_id,
+        l.producto,
+        count(*) as clientes,
+        cast(sum(c.cuantificacion) as bigint) as suma,
+        string_agg(c.descripcion, '; ' order by c.numero) as nombres
+    from producto_cliente l
+    join clientes c on c.ficha_id = l.ficha_id and c.numero = l.cliente
+    where l.ficha_id in (select ficha_id from sel)
+    group by l.ficha_id, l.producto
+)
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
     sel.servicio as "Servicio",
     p.numero as "Número",
     p.nombre as "Producto",
-    count(c.numero) as "Clientes que atiende",
-    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones",
-    string_agg(c.descripcion, '; ' order by c.numero) as "Clientes"
+    coalesce(a.clientes, 0) as "Clientes que atiende",
+    a.suma as "Suma de cuantificaciones",
+    a.nombres as "Clientes"
 from productos p join sel using (ficha_id)
-left join producto_cliente l on l.ficha_id = p.ficha_id and l.producto = p.numero
-left join clientes c on c.ficha_id = l.ficha_id and c.numero = l.cliente
-group by all
-order by "Año" desc, "Ministerio", "Servicio", "Número"
+left join atendidos a on a.ficha_id = p.ficha_id and a.producto = p.numero
+order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
 """
     return _run(snap, sql, params)
 
