@@ -9,3 +9,7 @@ class FichaError(Exception):
         self.message = message
         self.line = line
         self.section = section
+
+    def __reduce__(self):
+        # Keep line and section when the error travels back from a worker process.
+        return (type(self), (self.message, self.line, self.section))

@@ -1,14 +1,15 @@
 """Own the database contract: the schema, the bulk load and the atomic swap of the finished file."""
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
-from etl.model import ERROR, Ficha
+from etl.model import ERROR
 
 # The contract every page relies on; docs/esquema.md describes each column.
 SCHEMA_SQL = """
@@ -147,58 +148,16 @@ FINGERPRINT = "huella"
 
 
 @dataclass
-class Loaded:
-    """One accepted ficha and the file it came from."""
-
-    archivo: str
-    sha256: str
-    ficha: Ficha
-
-
-@dataclass
 class Outcome:
-    """What the build decided for each file, ready to be written."""
+    """What the build decided for each file, ready to be written.
 
-    loaded: list[Loaded]
+    `batches` yields the accepted fichas' rows per table (columns in COLUMNS order) a few hundred fichas at a
+    time, so that no one holds them all; `archivos` and `problemas` are complete once it is exhausted.
+    """
+
+    batches: Iterable[dict[str, list[tuple]]]
     archivos: list[tuple]
     problemas: list[tuple]
-
-
-def table_rows(outcome: Outcome) -> dict[str, list[tuple]]:
-    """Flatten records into rows per table, in COLUMNS order."""
-    rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
-    for item in outcome.loaded:
-        f, fid = item.ficha, item.ficha.ficha_id
-        rows["fichas"].append(
-            (
-                fid,
-                f.anio,
-                f.periodo_inicio,
-                f.periodo_fin,
-                f.ministerio,
-                f.partida,
-                f.servicio,
-                f.capitulo,
-                f.ley_organica,
-                f.mision,
-                item.archivo,
-                item.sha256,
-            )
-        )
-        for table in ("objetivos_ministeriales", "objetivos_institucionales"):
-            rows[table].extend((fid, o.numero, o.descripcion, o.linea) for o in getattr(f, table))
-        rows["productos"].extend(
-            (fid, p.numero, p.nombre, p.descripcion, p.aplica_gestion_territorial, p.aplica_enfoque_genero, p.linea)
-            for p in f.productos
-        )
-        rows["clientes"].extend(
-            (fid, c.numero, c.descripcion, c.cuantificacion, c.cuantificacion_texto, c.linea) for c in f.clientes
-        )
-        for table in ("objetivo_institucional_ministerial", "objetivo_institucional_producto", "producto_cliente"):
-            rows[table].extend((fid, link.origen, link.destino, link.linea) for link in getattr(f, table))
-    rows["problemas"] = outcome.problemas
-    rows["archivos"] = outcome.archivos
-    return rows
 
 
 def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
@@ -212,8 +171,13 @@ def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
     try:
         with duckdb.connect(str(temporary)) as con:
             con.execute(SCHEMA_SQL)
-            for table, rows in table_rows(outcome).items():
-                _bulk_insert(con, table, rows)
+            # Checkpoint once, at the end: one per batch would rewrite blocks and leave the old ones as holes.
+            con.execute("set checkpoint_threshold = '1TB'")
+            for batch in outcome.batches:  # parsed while the previous batch loads
+                for table in LOAD_ORDER:
+                    _bulk_insert(con, table, batch.get(table, []))
+            _bulk_insert(con, "problemas", outcome.problemas)
+            _bulk_insert(con, "archivos", outcome.archivos)
             con.executemany(
                 "insert into metadatos values (?, ?)",
                 [(FINGERPRINT, fingerprint), ("construida", datetime.now(UTC).isoformat(timespec="seconds"))],
@@ -231,7 +195,8 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
     if not rows:
         return
     columns = COLUMNS[table]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
+    # Columns as Arrow arrays: DuckDB scans them without converting a Python object per value.
+    frame = pa.table(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
     con.register("staging", frame)
     try:
         column_list = ", ".join(columns)  # identifiers from COLUMNS, never from input

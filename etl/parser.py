@@ -36,7 +36,7 @@ _TITLE = re.compile(r"ficha de definiciones estrategicas|\(?formulario [a-z]\d*\
 _FORM = re.compile(r"\(?formulario ([a-z]\d*)\)?\s*(\d{4})?")
 _PERIOD = re.compile(r"ano (\d{4}) ?- ?(\d{4})")
 _HEADER_KEYS = {"ministerio": "ministerio", "servicio": "servicio", "partida": "partida", "capitulo": "capitulo"}
-_CODE = re.compile(r"\d{1,3}")
+_CODE = re.compile(r"[0-9]{1,3}")  # ASCII only: `\d` would also take other scripts' digits
 MAX_TITLE_LINES = 12
 
 
@@ -138,7 +138,9 @@ class _Parser:
         value = self._required(key, label)
         if not _CODE.fullmatch(value):
             raise FichaError(f"{label} «{value[:40]}» no es un código numérico.")
-        return value.zfill(2)
+        if int(value) > 99:
+            raise FichaError(f"{label} «{value}» no es un código de dos dígitos.")
+        return f"{int(value):02d}"
 
     # -- body ----------------------------------------------------------------------------------
 

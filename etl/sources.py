@@ -1,11 +1,16 @@
 """Find the input files and read them, turning every file-system failure into a Spanish reason."""
 
+import errno
+import functools
 import hashlib
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 SUFFIXES = {".txt", ".md"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_BYTES = 10 * 1024 * 1024  # a real ficha is about 5 KB; anything this large is not one
 
 
@@ -24,11 +29,28 @@ class Source:
 
 
 def display_name(path: Path) -> str:
-    """Path as users see it: relative to the working directory when inside it."""
-    try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
+    """Path as users see it: relative to the working directory when inside it.
+
+    Bytes that are not UTF-8 (text with them cannot be printed or stored) and control characters (a line break would
+    forge a line of the summary) are shown escaped: `mal\\xff.txt`, `a\\x0ab.txt`.
+    """
+    return _display_name(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _display_name(path: Path, cwd_text: str) -> str:
+    # Cached, and Path objects built only when needed: discover() and read() both name every file, and building
+    # paths was most of a no-op rebuild. Same result as `path.absolute().relative_to(Path.cwd())`, which is lexical:
+    # for a relative path it gives the path itself.
+    if not path.is_absolute():
+        name = path.as_posix()
+    else:
+        try:
+            name = path.relative_to(cwd_text).as_posix()
+        except ValueError:
+            name = path.as_posix()
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", name)
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -46,24 +68,56 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def _walk(folder: Path):
-    seen: set[str] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True, onerror=lambda error: None):
-        real = os.path.realpath(root)
-        if real in seen:  # a symlink loop, or a folder reached twice
-            dirs[:] = []
+    """Depth first with a stack, not recursion (os.walk recurses in Python 3.11: a deep enough tree crashed it)."""
+    seen: set[tuple[int, int]] = set()
+    pending = [str(folder)]
+    while pending:
+        root = pending.pop()
+        try:
+            info = os.stat(root)
+            identity = info.st_dev, info.st_ino
+            if identity in seen:  # a symlink loop, or a folder reached twice
+                continue
+            seen.add(identity)
+            with os.scandir(root) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            yield Path(root)  # a folder that cannot be listed may hide fichas: `read` names it with the reason
             continue
-        seen.add(real)
-        dirs.sort()
-        for name in sorted(files):
-            if Path(name).suffix.lower() in SUFFIXES:
-                yield Path(root, name)
+        folders = []
+        for entry in entries:
+            if _is_folder(entry):
+                folders.append(entry.path)
+            elif Path(entry.name).suffix.lower() in SUFFIXES:
+                yield Path(entry.path)
+        pending.extend(reversed(folders))
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks, as a user would expect
+    except OSError:
+        return False
 
 
 def read(path: Path) -> Source:
-    """Read one file; never raises."""
+    """Read one regular file; never raises and never blocks (FIFOs, sockets and devices are refused unopened)."""
     archivo = display_name(path)
+    what = "el archivo"
     try:
-        size = path.stat().st_size
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):  # only a folder that could not be listed gets here: raise why
+            what = "la carpeta"
+            os.scandir(path).close()
+        if kind := _not_regular(mode):
+            return Source(archivo, "", None, f"No es un archivo de texto sino {kind}; no se lee.")
+        # O_NONBLOCK: should a FIFO replace the file after the check, opening it must not wait for a writer.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if kind := _not_regular(info.st_mode):
+                return Source(archivo, "", None, f"No es un archivo de texto sino {kind}; no se lee.")
+            content = handle.read(MAX_BYTES + 1) if info.st_size <= MAX_BYTES else b""
+        size = max(info.st_size, len(content))
         if size > MAX_BYTES:
             return Source(
                 archivo,
@@ -71,10 +125,36 @@ def read(path: Path) -> Source:
                 None,
                 f"El archivo pesa {size // 1_048_576} MB; una ficha real pesa pocos KB (máximo 10 MB).",
             )
-        with path.open("rb") as handle:
-            content = handle.read(MAX_BYTES + 1)
-    except PermissionError:
-        return Source(archivo, "", None, "No se puede leer el archivo: permiso denegado.")
     except OSError as error:
-        return Source(archivo, "", None, f"No se puede leer el archivo: {error.strerror or error}.")
+        return Source(archivo, "", None, f"No se puede leer {what}: {_reason(error)}.")
     return Source(archivo, hashlib.sha256(content).hexdigest(), content)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is, in Spanish; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [
+        (stat.S_ISDIR, "una carpeta"),
+        (stat.S_ISFIFO, "una tubería (FIFO)"),
+        (stat.S_ISSOCK, "un socket"),
+        (stat.S_ISCHR, "un dispositivo"),
+        (stat.S_ISBLK, "un dispositivo"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "un archivo especial")
+
+
+_REASONS = {
+    errno.EACCES: "permiso denegado",
+    errno.EPERM: "permiso denegado",
+    errno.ENOENT: "no existe (¿un enlace simbólico roto?)",
+    errno.ELOOP: "los enlaces simbólicos forman un bucle",
+    errno.ENXIO: "no es un archivo común",
+    errno.EIO: "error de entrada/salida del disco",
+    errno.ENAMETOOLONG: "la ruta es demasiado larga",
+}
+
+
+def _reason(error: OSError) -> str:
+    """Spanish reason for a failed read; the system's own (English) text only for unusual errors."""
+    return _REASONS.get(error.errno, error.strerror or str(error))

@@ -31,10 +31,12 @@ def is_pipe_rule(line: str) -> bool:
 
 def header_cells(line: str) -> list[str] | None:
     """Folded cells if `line` is a table header row (`Número<TAB>Descripción...`), else None."""
-    for wide in (False, True):
-        cells = [fold(cell) for cell in split_cells(line, wide)]
-        if len(cells) >= 2 and cells[0].rstrip(":") in NUMBER_COLUMNS:
-            return cells
+    # Tab and pipe lines split the same either way; any other line is one cell unless split at wide gaps.
+    wide = "\t" not in line and not line.strip().startswith("|")
+    cells = split_cells(line, wide)
+    # Most lines are rows (`12<TAB>...`, whose digits never fold to a column name) or prose: fold only when needed.
+    if len(cells) >= 2 and not cells[0].isdigit() and fold(cells[0]).rstrip(":") in NUMBER_COLUMNS:
+        return [fold(cell) for cell in cells]
     return None
 
 
@@ -44,7 +46,8 @@ class Row:
     cells: list[list[str]]
 
     def texts(self) -> list[str]:
-        return [" ".join(part for part in parts if part) for parts in self.cells]
+        # Most cells sit on one line: skip the join for them.
+        return [parts[0] if len(parts) == 1 else " ".join(part for part in parts if part) for parts in self.cells]
 
 
 @dataclass
@@ -63,7 +66,7 @@ class Table:
         if is_pipe_rule(line):
             return True
         cells = split_cells(line, self.wide_gaps)
-        if [fold(cell) for cell in cells] == self.header:
+        if self._is_header(cells):
             return True  # header repeated after a page break
         open_row = self.rows[-1] if self.rows else None
         if self._starts_row(cells, open_row):
@@ -74,6 +77,12 @@ class Table:
         open_row.cells[-1].append(cells[0])
         open_row.cells.extend([cell] for cell in cells[1:])
         return True
+
+    def _is_header(self, cells: list[str]) -> bool:
+        """Same as comparing every folded cell with the header, but stops at the first cell that differs."""
+        if len(cells) != len(self.header) or cells[0].isdigit():  # a row number never folds to a column name
+            return False
+        return all(fold(c) == h for c, h in zip(cells, self.header, strict=True))
 
     def _starts_row(self, cells: list[str], open_row: Row | None) -> bool:
         if len(cells) < 2 or not _ROW_NUMBER.fullmatch(cells[0]):

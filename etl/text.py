@@ -13,6 +13,7 @@ _LINK_RANGE = re.compile(r"(\d+)\s*(?:-|al|a)\s*(\d+)")
 _NO_LINK = {"", "-", "--", "no se vincula", "no aplica", "n/a", "no", "ninguno", "s/i"}
 _YES = {"si", "s", "x"}
 _NO = {"no", "n"}
+MAX_BIGINT = 2**63
 
 
 def decode(raw: bytes) -> str:
@@ -36,26 +37,44 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
 
 
+class _NoCombining(dict):
+    """`str.translate` table deleting combining marks (accents after NFKD), filled in as characters appear."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_NO_COMBINING = _NoCombining()
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced form used to recognise headings and column names."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # ASCII has nothing to decompose: skip the costly part for most cells
+        text = unicodedata.normalize("NFKD", text).translate(_NO_COMBINING)
     return _SPACES.sub(" ", text).strip().lower()
 
 
 def clean(text: str) -> str:
     """Cell text as shown to users: control characters dropped, white space collapsed."""
+    if text.isprintable() and "  " not in text:  # no control characters, and no white space but single spaces
+        return text.strip()
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def parse_quantity(text: str) -> int | None:
-    """`13.331` -> 13331 and `19.458.310` -> 19458310 (Chilean thousands); anything else -> None."""
+    """`13.331` -> 13331 and `19.458.310` -> 19458310 (Chilean thousands); anything else -> None.
+
+    Numbers too large for the BIGINT column are not counts either -> None (the text is kept beside it).
+    """
     value = text.strip()
-    if value.isdigit():
-        return int(value)
-    if _THOUSANDS.fullmatch(value):
-        return int(value.replace(".", "").replace(" ", ""))
-    return None
+    if value.isdecimal():  # not isdigit(): `²` is a digit that int() refuses
+        number = int(value)
+    elif _THOUSANDS.fullmatch(value):
+        number = int(value.replace(".", "").replace(" ", ""))
+    else:
+        return None
+    return number if number < MAX_BIGINT else None
 
 
 def parse_links(text: str) -> tuple[list[int], list[str]]:
@@ -72,7 +91,7 @@ def parse_links(text: str) -> tuple[list[int], list[str]]:
         piece = piece.strip().rstrip(".")
         if not piece:
             continue
-        if piece.isdigit():
+        if piece.isdecimal():
             numbers.append(int(piece))
         elif span := _LINK_RANGE.fullmatch(piece):
             first, last = int(span[1]), int(span[2])
