@@ -1,0 +1,1 @@
+"""Load benchmark: synthetic fichas (`generator`), the ETL and the pages measured at growing sizes (`python -m bench`)."""

@@ -1,0 +1,35 @@
+"""Child process of the benchmark: run `python -m etl build` once and report its time and peak memory as JSON.
+
+A process of its own so its peak RSS is the ETL's alone. The imports happen before the clock starts, so
+`seconds` is the build itself; the parent also times the whole command, start-up included.
+"""
+
+import contextlib
+import io
+import json
+import resource
+import sys
+import time
+
+import etl.build  # noqa: F401  (imported before the clock: duckdb and pandas take a while to load)
+from etl.__main__ import main
+
+
+def run(folder: str, db: str) -> dict:
+    output = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(output):
+        status = main(["build", folder, "--db", db])
+    seconds = time.perf_counter() - start
+    summary = output.getvalue()
+    return {
+        "seconds": seconds,
+        "status": status,
+        "unchanged": summary.startswith("Sin cambios"),
+        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "summary": summary.splitlines()[:4],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(sys.argv[1], sys.argv[2])))

@@ -1,0 +1,106 @@
+"""What the benchmark measures outside the dashboard: the floor, the ETL and the database it writes."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR_REPEATS = 3
+
+
+SAMPLE_SECONDS = 0.05
+
+
+@dataclass
+class EtlRun:
+    seconds: float  # build time inside the process, imports excluded
+    wall: float  # the whole command, interpreter start-up and imports included
+    peak_mb: float  # peak of the summed PSS of the ETL and its worker processes
+    main_peak_mb: float  # peak RSS of the main process alone (getrusage)
+    unchanged: bool
+
+
+def floor(folder: Path) -> float:
+    """Seconds to list, read, decode and split into lines every file: what no ETL in Python can beat.
+
+    Best of a few runs, so the page cache is warm as it is for the ETL.
+    """
+    best = float("inf")
+    for _ in range(FLOOR_REPEATS):
+        start = time.perf_counter()
+        lines = 0
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                with open(os.path.join(root, name), "rb") as handle:
+                    lines += len(handle.read().decode("utf-8", "replace").split("\n"))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_etl(folder: Path, db: Path) -> EtlRun:
+    """`python -m etl build FOLDER --db DB` in a child process of its own (see bench/etl_run.py)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "bench.etl_run", str(folder), str(db)]
+    start = time.perf_counter()
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        peak = 0.0
+        while child.poll() is None:
+            peak = max(peak, _tree_pss_mb(child.pid))
+            time.sleep(SAMPLE_SECONDS)
+        stdout, stderr = child.communicate()
+    wall = time.perf_counter() - start
+    if child.returncode != 0:
+        raise RuntimeError(f"the ETL failed:\n{stderr.decode()}")
+    result = json.loads(stdout.decode().splitlines()[-1])
+    if result["status"] != 0:
+        raise RuntimeError(f"the ETL rejected synthetic files: {result['summary']}")
+    main_peak = result["peak_rss_kb"] / 1024
+    return EtlRun(result["seconds"], wall, max(peak, main_peak), main_peak, result["unchanged"])
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """Memory of a process and its descendants now: PSS, so pages workers share with their parent count once."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:")) / 1024
+            with open(f"/proc/{current}/task/{current}/children") as handle:
+                pending += [int(child) for child in handle.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue  # the process ended between two reads
+    return total
+
+
+def megabytes(path: Path) -> float:
+    """Size of a file, or of every file under a folder, in MB."""
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file()) / 1e6
+
+
+TABLES = [
+    "fichas",
+    "objetivos_ministeriales",
+    "objetivos_institucionales",
+    "productos",
+    "clientes",
+    "objetivo_institucional_ministerial",
+    "objetivo_institucional_producto",
+    "producto_cliente",
+    "problemas",
+]
+
+
+def row_counts(db: Path) -> dict[str, int]:
+    """Rows per table, to check that the ETL loaded what the generator wrote."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in TABLES}
