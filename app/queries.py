@@ -102,19 +102,26 @@ order by "Productos" desc, "Ministerio"
 
 # -- coverage --------------------------------------------------------------------------------------
 
+# Per ficha: totals and covered counts, each table counted once per ficha and joined (not six subqueries a ficha).
 _COVERAGE_COUNTS = """
 counts as (
     select
         sel.ficha_id,
-        (select count(*) from objetivos_ministeriales o where o.ficha_id = sel.ficha_id) as om,
-        (select count(distinct l.objetivo_ministerial) from objetivo_institucional_ministerial l
-           where l.ficha_id = sel.ficha_id) as om_cubiertos,
-        (select count(*) from objetivos_institucionales o where o.ficha_id = sel.ficha_id) as oi,
-        (select count(distinct l.objetivo_institucional) from objetivo_institucional_producto l
-           where l.ficha_id = sel.ficha_id) as oi_cubiertos,
-        (select count(*) from clientes c where c.ficha_id = sel.ficha_id) as cl,
-        (select count(distinct l.cliente) from producto_cliente l where l.ficha_id = sel.ficha_id) as cl_cubiertos
+        coalesce(om.n, 0) as om,
+        coalesce(om_c.n, 0) as om_cubiertos,
+        coalesce(oi.n, 0) as oi,
+        coalesce(oi_c.n, 0) as oi_cubiertos,
+        coalesce(cl.n, 0) as cl,
+        coalesce(cl_c.n, 0) as cl_cubiertos
     from sel
+    left join (select ficha_id, count(*) as n from objetivos_ministeriales group by ficha_id) om using (ficha_id)
+    left join (select ficha_id, count(distinct objetivo_ministerial) as n
+               from objetivo_institucional_ministerial group by ficha_id) om_c using (ficha_id)
+    left join (select ficha_id, count(*) as n from objetivos_institucionales group by ficha_id) oi using (ficha_id)
+    left join (select ficha_id, count(distinct objetivo_institucional) as n
+               from objetivo_institucional_producto group by ficha_id) oi_c using (ficha_id)
+    left join (select ficha_id, count(*) as n from clientes group by ficha_id) cl using (ficha_id)
+    left join (select ficha_id, count(distinct cliente) as n from producto_cliente group by ficha_id) cl_c using (ficha_id)
 )"""
 
 
@@ -387,13 +394,19 @@ order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
 # -- one ficha -------------------------------------------------------------------------------------
 
 
-def ficha_choices(snap: db.Snapshot, filters: Filters) -> Result:
+@st.cache_data(show_spinner=False, max_entries=256)
+def ficha_labels(snap: db.Snapshot, filters: Filters) -> dict[str, str]:
+    """ficha_id -> `SERVICIO · año (partida 05, capítulo 70)` for the filtered fichas, for ficha pickers."""
     cte, params = _selected(filters)
     sql = f"""
 {cte}
 select ficha_id, servicio, anio, partida, capitulo from sel order by servicio, anio desc
 """
-    return _run(snap, sql, params)
+    frame = db.query(snap, sql, params)
+    return {
+        row.ficha_id: f"{row.servicio} · {row.anio} (partida {row.partida}, capítulo {row.capitulo})"
+        for row in frame.itertuples()
+    }
 
 
 def ficha_header(snap: db.Snapshot, ficha_id: str) -> Result:

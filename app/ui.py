@@ -32,13 +32,23 @@ def _reset_filters() -> None:
         st.session_state[name] = []
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _known_values(snap: db.Snapshot) -> dict[str, set[str]]:
+    index = queries.fichas_index(snap)
+    return {name: set(index[name]) for name in DIMENSIONS}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _filter_counts(snap: db.Snapshot, filters: Filters) -> dict[str, pd.Series]:
+    return options(queries.fichas_index(snap), filters)
+
+
 def sidebar_filters(snap: db.Snapshot) -> Filters:
     """Render the four filters once per run (in the entrypoint) and keep the URL in step with them.
 
     The URL seeds the filter on a session's first run; unknown values there are dropped with a notice.
     """
-    index = queries.fichas_index(snap)
-    known = {name: set(index[name]) for name in DIMENSIONS}
+    known = _known_values(snap)
     state = st.session_state
     if _SEEDED not in state:
         params = {name: st.query_params.get_all(name) for name in DIMENSIONS}
@@ -49,7 +59,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     for name in DIMENSIONS:  # a rebuilt database may have dropped a selected value
         state[name] = [value for value in state.get(name, []) if value in known[name]]
     current = Filters(**{name: tuple(state[name]) for name in DIMENSIONS})
-    counts = options(index, current)
+    counts = _filter_counts(snap, current)
     with st.sidebar:
         st.header("Filtros")
         for name in DIMENSIONS:
@@ -128,8 +138,9 @@ def explain(text: str) -> None:
     st.caption(text)
 
 
-def stop_if_empty(frame: pd.DataFrame, message: str = "No hay fichas para el filtro actual.") -> None:
-    if frame.empty:
+def stop_if_empty(rows, message: str = "No hay fichas para el filtro actual.") -> None:
+    """Guard before a page's charts: a message instead of empty charts."""
+    if len(rows) == 0:
         st.info(message)
         st.stop()
 

@@ -49,7 +49,7 @@ page.table(
 
 st.markdown("#### Vínculos entre objetivos de una ficha")
 ui.explain("Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna).")
-labels = {row.Ficha: f"{row.Servicio} ({row.Año})" for row in by_ficha.frame.itertuples()}
+labels = queries.ficha_labels(snap, filters)
 chosen = st.selectbox("Ficha", list(labels), format_func=labels.get, key="cobertura_ficha")
 matrix = queries.link_matrix(snap, chosen)
 if matrix.frame.empty:

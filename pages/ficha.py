@@ -11,10 +11,8 @@ st.title("Ficha")
 st.caption(f"Filtro: {ui.plain(filters.describe())}")
 page = ui.PageTables("Ficha", "ficha", snap, filters)
 
-choices = queries.ficha_choices(snap, filters).frame
-ui.stop_if_empty(choices)
-labels = {row.ficha_id: f"{row.servicio} · {row.anio} (partida {row.partida}, capítulo {row.capitulo})"
-          for row in choices.itertuples()}  # fmt: skip
+labels = queries.ficha_labels(snap, filters)
+ui.stop_if_empty(labels)
 requested = st.query_params.get("ficha")
 chosen = st.selectbox(
     "Ficha",

@@ -244,3 +244,26 @@ def test_unreadable_database_explains(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
     assert_clean(at)
     assert any("no es una base de fichas legible" in info.value for info in at.info)
+
+
+@pytest.mark.slow
+def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
+    """Long tables (streamed), charts limited to the largest groups, unknown flags and non-numeric quantities."""
+    from bench.generator import write_corpus
+    from etl.build import build
+
+    write_corpus(tmp_path / "fichas", 400, seed=3)
+    database = tmp_path / "fichas.duckdb"
+    assert build([tmp_path / "fichas"], database).rejected == 0
+    monkeypatch.setenv("FICHAS_DB", str(database))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert_clean(at)
+    assert metrics(at)["Fichas"] == "400"
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_clean(at)
+    at.switch_page("pages/genero_territorial.py").run()
+    at.button_group(key="flags_nivel").set_value("servicio").run()
+    assert_clean(at)
+    grouped = table(at, "Productos por servicio")
+    assert grouped["Género: Desconocido"].sum() > 0 and len(grouped) > 50
