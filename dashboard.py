@@ -11,10 +11,8 @@ PAGES_DIR = "pages"
 
 
 def inicio() -> None:
-    snap, filters = ui.context()
-    st.title("Fichas de Definiciones Estratégicas (Formulario A1)")
-    st.caption(f"Filtro: {ui.plain(filters.describe())}")
-    page = ui.PageTables("Inicio", "inicio", snap, filters)
+    page = ui.start_page("Fichas de Definiciones Estratégicas (Formulario A1)", "inicio", "Inicio")
+    snap, filters = page.snap, page.filters
     overview = queries.overview_by_ministerio(snap, filters)
     ui.stop_if_empty(overview.frame)
     figures_row = queries.headline(snap, filters).frame.iloc[0]

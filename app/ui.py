@@ -145,6 +145,17 @@ def stop_if_empty(rows, message: str = "No hay fichas para el filtro actual.") -
         st.stop()
 
 
+def start_page(title: str, slug: str, name: str | None = None) -> "PageTables":
+    """Every page's opening: its title, the filter in force, and the collector of its tables.
+
+    `name` is how the workbook's first sheet calls the page (the title by default); `slug` names download files.
+    """
+    snap, filters = context()
+    st.title(title)
+    st.caption(f"Filtro: {plain(filters.describe())}")
+    return PageTables(name or title, slug, snap, filters)
+
+
 class PageTables:
     """Shows tables with CSV / Excel / SQL beside each, and collects them for the page's workbook."""
 

@@ -4,10 +4,8 @@ import streamlit as st
 
 from app import queries, ui
 
-snap, filters = ui.context()
-st.title("Calidad de datos")
-st.caption(f"Filtro: {ui.plain(filters.describe())}")
-page = ui.PageTables("Calidad de datos", "calidad", snap, filters)
+page = ui.start_page("Calidad de datos", "calidad")
+snap, filters = page.snap, page.filters
 ui.explain(
     "Problemas que la carga registró: «error» es un archivo que no se cargó (no es una ficha, le falta su "
     "identificación o duplica otra); «advertencia» es algo omitido o dudoso en una ficha que sí se cargó. Los "

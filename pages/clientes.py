@@ -4,10 +4,8 @@ import streamlit as st
 
 from app import figures, queries, ui
 
-snap, filters = ui.context()
-st.title("Clientes y cuantificación")
-st.caption(f"Filtro: {ui.plain(filters.describe())}")
-page = ui.PageTables("Clientes y cuantificación", "clientes", snap, filters)
+page = ui.start_page("Clientes y cuantificación", "clientes")
+snap, filters = page.snap, page.filters
 
 by_service = queries.clients_by_service(snap, filters)
 ui.stop_if_empty(by_service.frame)

@@ -4,10 +4,8 @@ import streamlit as st
 
 from app import figures, queries, ui
 
-snap, filters = ui.context()
-st.title("Cobertura de objetivos")
-st.caption(f"Filtro: {ui.plain(filters.describe())}")
-page = ui.PageTables("Cobertura de objetivos", "cobertura", snap, filters)
+page = ui.start_page("Cobertura de objetivos", "cobertura")
+snap, filters = page.snap, page.filters
 
 by_ficha = queries.coverage_by_ficha(snap, filters)
 ui.stop_if_empty(by_ficha.frame)

@@ -6,10 +6,8 @@ import streamlit as st
 from app import figures, queries, ui
 from formatting import integer
 
-snap, filters = ui.context()
-st.title("Ficha")
-st.caption(f"Filtro: {ui.plain(filters.describe())}")
-page = ui.PageTables("Ficha", "ficha", snap, filters)
+page = ui.start_page("Ficha", "ficha")
+snap, filters = page.snap, page.filters
 
 labels = queries.ficha_labels(snap, filters)
 ui.stop_if_empty(labels)

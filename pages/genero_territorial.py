@@ -4,10 +4,8 @@ import streamlit as st
 
 from app import figures, queries, ui
 
-snap, filters = ui.context()
-st.title("Enfoque de género y gestión territorial")
-st.caption(f"Filtro: {ui.plain(filters.describe())}")
-page = ui.PageTables("Enfoque de género y gestión territorial", "genero_territorial", snap, filters)
+page = ui.start_page("Enfoque de género y gestión territorial", "genero_territorial")
+snap, filters = page.snap, page.filters
 
 ui.stop_if_empty(
     queries.products_with_flags(snap, filters).frame, "No hay productos estratégicos para el filtro actual."

@@ -4,6 +4,7 @@ import pytest
 from conftest import FICHAS_DIR, query
 
 from bench.generator import SYNTHETIC_MARK, generate, plan, write_corpus
+from bench.measure import TABLES
 from etl.build import build
 from etl.text import decode
 
@@ -58,18 +59,7 @@ def test_the_real_etl_loads_exactly_what_was_generated(tmp_path):
     def count(sql: str) -> int:
         return query(db, sql)[0][0] or 0
 
-    tables = [
-        "fichas",
-        "objetivos_ministeriales",
-        "objetivos_institucionales",
-        "productos",
-        "clientes",
-        "objetivo_institucional_ministerial",
-        "objetivo_institucional_producto",
-        "producto_cliente",
-        "problemas",
-    ]
-    loaded = {table: count(f"select count(*) from {table}") for table in tables}
+    loaded = {table: count(f"select count(*) from {table}") for table in TABLES}
     loaded |= {
         "productos_genero_nulo": count("select count(*) from productos where aplica_enfoque_genero is null"),
         "productos_territorial_nulo": count("select count(*) from productos where aplica_gestion_territorial is null"),
