@@ -1,6 +1,6 @@
 """Streamlit pieces every page shares: the sidebar filter, tables with their downloads, safe text."""
 
-import re
+import numbers
 from datetime import datetime
 
 import pandas as pd
@@ -15,16 +15,10 @@ from formatting import integer
 # 0,2 s per 1.000 rows on every rerun. Longer tables stay on the server and reach the browser as the user scrolls
 # (`lazy`), with numbers in the browser's locale format, which is Chile's for our users.
 STYLED_ROWS = 300
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$=])")
 _SEEDED = "_filters_seeded"
 _CONTEXT = "_page_context"
 _NOTICE = "_filters_notice"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def plain(text) -> str:
-    """Ficha text made inert for st.markdown: every markdown and directive character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def _reset_filters() -> None:
@@ -127,10 +121,19 @@ def show_frame(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(frame, hide_index=True, key=key, lazy=True, column_config=numbers)
 
 
-def _inert(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells are escaped, for st.table, which renders cells as markdown."""
-    text_columns = frame.select_dtypes(exclude="number").columns
-    return frame.assign(**{column: frame[column].map(plain, na_action="ignore") for column in text_columns})
+def show_text(frame: pd.DataFrame) -> None:
+    """Rows as the document lists them, every cell in full: `1. text`, then the other columns below it.
+
+    Plain text (st.text), never markdown: Streamlit's markdown would still turn a URL in a ficha into a link.
+    """
+    first, text, *others = frame.columns
+    for row in frame.itertuples(index=False):
+        details = [
+            f"{column}: {integer(value) if isinstance(value, numbers.Number) else value}"
+            for column, value in zip(others, row[2:], strict=True)
+            if pd.notna(value)
+        ]
+        st.text("\n".join([f"{row[0]}. {row[1]}", *(f"    {detail}" for detail in details)]))
 
 
 def explain(text: str) -> None:
@@ -152,7 +155,7 @@ def start_page(title: str, slug: str, name: str | None = None) -> "PageTables":
     """
     snap, filters = context()
     st.title(title)
-    st.caption(f"Filtro: {plain(filters.describe())}")
+    st.text(f"Filtro: {filters.describe()}")  # names come from fichas: text, never markdown
     return PageTables(name or title, slug, snap, filters)
 
 
@@ -167,7 +170,7 @@ class PageTables:
     def table(
         self, result: queries.Result, title: str, key: str, explanation: str | None = None, full_text: bool = False
     ) -> None:
-        """`full_text` shows every cell wrapped in full (for one ficha's sections) instead of a scrollable grid."""
+        """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid."""
         st.markdown(f"#### {title}")
         if explanation:
             explain(explanation)
@@ -175,7 +178,7 @@ class PageTables:
         if frame.empty:
             st.info("No hay filas para el filtro actual.")
         elif full_text:
-            st.table(styled(_inert(frame)), hide_index=True)
+            show_text(frame)
         else:
             show_frame(frame, f"{key}_tabla")
         left, right, _ = st.columns([1, 1, 4])

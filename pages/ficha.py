@@ -22,19 +22,19 @@ chosen = st.selectbox(
 st.query_params["ficha"] = chosen
 
 header = queries.ficha_header(snap, chosen).frame.iloc[0]
-st.header(ui.plain(header["servicio"]))
-st.markdown(f"**Ministerio:** {ui.plain(header['ministerio'])}")
+st.subheader("Identificación")
+st.text(f"Servicio: {header['servicio']}\nMinisterio: {header['ministerio']}")  # ficha text: never markdown
 identity = st.columns(3)
 identity[0].metric("Partida · Capítulo", f"{header['partida']} · {header['capitulo']}")
 identity[1].metric("Año", str(header["anio"]))
 period = f"{header['periodo_inicio']}-{header['periodo_fin']}" if pd.notna(header["periodo_inicio"]) else "—"
 identity[2].metric("Período", period)
-st.caption(f"Archivo de origen: {ui.plain(header['archivo'])} · SHA-256 {header['sha256'][:16]}…")
+st.text(f"Archivo de origen: {header['archivo']} · SHA-256 {header['sha256'][:16]}…")
 
 st.subheader("Ley orgánica o Decreto que la rige")
-st.markdown(ui.plain(header["ley_organica"] or "La ficha no trae esta sección."))
+st.text(header["ley_organica"] or "La ficha no trae esta sección.")
 st.subheader("Misión institucional")
-st.markdown(ui.plain(header["mision"] or "La ficha no trae esta sección."))
+st.text(header["mision"] or "La ficha no trae esta sección.")
 
 ministeriales = queries.ficha_objetivos_ministeriales(snap, chosen)
 institucionales = queries.ficha_objetivos_institucionales(snap, chosen)

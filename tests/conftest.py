@@ -1,5 +1,6 @@
 """Shared fixtures: the two real fichas, and helpers that write files and build real databases."""
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -133,13 +134,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory) -> "Served":
-    """`streamlit run dashboard.py` on a free localhost port, on a database built from the real fichas."""
-    db = tmp_path_factory.mktemp("browser") / "fichas.duckdb"
-    build([ROOT / "data" / "fichas"], db)
+@contextlib.contextmanager
+def serving(db: Path, log: Path):
+    """`streamlit run dashboard.py` on a free localhost port, reading `db`; no traceback may reach its log."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
     env = {**os.environ, "FICHAS_DB": str(db)}
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -159,10 +157,21 @@ def served(tmp_path_factory) -> "Served":
     else:
         process.kill()
         pytest.fail(f"el servidor no respondió: {log.read_text()[-2000:]}")
-    yield Served(url, db)
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield Served(url, db)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Served:
+    """The real server on a database built from the real fichas."""
+    db = tmp_path_factory.mktemp("browser") / "fichas.duckdb"
+    build([ROOT / "data" / "fichas"], db)
+    with serving(db, tmp_path_factory.mktemp("log") / "streamlit.log") as server:
+        yield server
 
 
 @pytest.fixture

@@ -91,3 +91,41 @@ def test_hostile_url_shows_text_not_html(served, page):
     assert page.locator("img[src='x']").count() == 0
     notice = page.locator("[data-testid='stSidebar'] [data-testid='stAlertContentWarning']").inner_text()
     assert '<img src=x onerror="window.hacked=1">' in notice
+
+
+HOSTILE_TEXT = '<img src=x onerror="window.hacked=1"><script>window.hacked=2</script> **negrita** [enlace](http://x.cl)'
+
+
+def test_ficha_text_is_shown_as_text_never_as_html(browser, tmp_path):
+    """A ficha whose names and mission carry HTML and markdown: shown literally on every page, nothing runs."""
+    from conftest import HUASCO, serving
+
+    from etl.build import build
+
+    source = tmp_path / "fichas"
+    source.mkdir()
+    text = HUASCO.read_text(encoding="utf-8")
+    text = text.replace("SERVICIO LOCAL DE EDUCACIÓN HUASCO", f"SERVICIO {HOSTILE_TEXT}")
+    text = text.replace("Proveer un servicio educativo", f"{HOSTILE_TEXT} Proveer un servicio educativo")
+    text = text.replace("Estudiantes de los establecimientos", f"{HOSTILE_TEXT} Estudiantes")
+    (source / "hostil.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "fichas.duckdb"
+    assert build([source], db).loaded == 1
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        with serving(db, tmp_path / "streamlit.log") as server:
+            for path, title in PAGES.items():
+                page.goto(f"{server.url}/{path}")
+                wait_for_app(page, title)
+                assert_no_error(page)
+                assert page.evaluate("() => window.hacked") is None, path
+                assert page.locator("img[src='x']").count() == 0, path
+                assert page.locator("main a[href='http://x.cl']").count() == 0, path
+            page.goto(f"{server.url}/ficha")
+            wait_for_app(page, "Ficha")
+            main = page.locator("[data-testid='stMain']")
+            assert HOSTILE_TEXT in main.inner_text()  # the mission, literally
+            assert main.locator("strong", has_text="negrita").count() == 0
+    finally:
+        context.close()
