@@ -8,6 +8,9 @@ from etl.text import fold
 _PIPE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 _WIDE_GAP = re.compile(r"\t| {2,}")
 _ROW_NUMBER = re.compile(r"\d{1,5}\.?")
+# Real tables have at most a dozen columns; past this many separators the rest of the line stays in the last cell,
+# so a line of millions of tabs costs one string, not millions.
+MAX_CELLS = 64
 NUMBER_COLUMNS = {"numero", "no", "n°", "n", "nro", "nro.", "n.o", "#", "num", "num."}
 
 
@@ -16,11 +19,11 @@ def split_cells(line: str, wide_gaps: bool = False) -> list[str]:
     stripped = line.strip()
     if stripped.startswith("|"):
         body = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
-        return [cell.strip() for cell in body.split("|")]
+        return [cell.strip() for cell in body.split("|", MAX_CELLS)]
     if "\t" in line:
-        return [cell.strip() for cell in line.rstrip("\n").split("\t")]
+        return [cell.strip() for cell in line.rstrip("\n").split("\t", MAX_CELLS)]
     if wide_gaps:
-        return [cell.strip() for cell in _WIDE_GAP.split(stripped)]
+        return [cell.strip() for cell in _WIDE_GAP.split(stripped, MAX_CELLS)]
     return [stripped]
 
 

@@ -119,3 +119,13 @@ def test_bad_flag_and_link_text_warn_and_keep_the_row(huasco_text):
     assert sum("Vínculo no reconocido" in p.mensaje for p in ficha.problemas) == 2
     assert sum("no es Sí ni No" in p.mensaje for p in ficha.problemas) == 2
     assert [(link.origen, link.destino) for link in ficha.producto_cliente] == [(1, 1), (2, 1)]
+
+
+def test_a_line_of_a_million_tabs_is_one_row_with_a_warning(huasco_text):
+    """Past MAX_CELLS separators the rest of the line stays in one cell (a tab bomb costs one string)."""
+    bomb = "1\tEstudiantes" + "\t" * 1_000_000 + "13.331"
+    ficha = parse(
+        huasco_text.replace("1\tEstudiantes de los establecimientos educacionales del territorio\t13.331", bomb)
+    )
+    assert [c.descripcion for c in ficha.clientes][0] == "Estudiantes"
+    assert any("La fila tiene 65 celdas y el encabezado 3" in p.mensaje for p in ficha.problemas)
