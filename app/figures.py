@@ -49,6 +49,19 @@ def _bar_height(rows: int) -> int:
     return max(260, min(2400, 60 + 28 * rows))
 
 
+def _add_group_bars(fig: go.Figure, groups: pd.Series, values: pd.Series, name: str, color: str, hover: str) -> None:
+    """One horizontal bar series over named groups: short labels on the axis, the full name in the hover."""
+    fig.add_bar(
+        name=name,
+        y=[short(group) for group in groups],
+        x=values,
+        orientation="h",
+        marker_color=color,
+        customdata=[escape(group) for group in groups],
+        hovertemplate=f"<b>%{{customdata}}</b><br>{hover}<extra></extra>",
+    )
+
+
 def overview(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     """Products per ministerio, one colour per ministerio."""
     data = frame.sort_values("Productos")
@@ -85,15 +98,7 @@ def coverage(frame: pd.DataFrame, label: str) -> go.Figure:
     }
     fig = go.Figure()
     for share, color in zip(shares, ["#0072B2", "#009E73", "#CC79A7"], strict=True):
-        fig.add_bar(
-            name=names[share],
-            y=[short(value) for value in frame[label]],
-            x=frame[share],
-            orientation="h",
-            marker_color=color,
-            customdata=[escape(value) for value in frame[label]],
-            hovertemplate=f"<b>%{{customdata}}</b><br>{names[share]}: %{{x:.1f}} %<extra></extra>",
-        )
+        _add_group_bars(fig, frame[label], frame[share], names[share], color, f"{names[share]}: %{{x:.1f}} %")
     fig.update_xaxes(title="% cubierto", range=[0, 100], ticksuffix=" %")
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, _bar_height(3 * len(frame)), barmode="group", title=f"Cobertura por {label.lower()}")
@@ -141,16 +146,7 @@ def flag_bars(frame: pd.DataFrame, label: str, flag: str) -> go.Figure:
     shown = frame.nlargest(MAX_BARS, "Productos").sort_values(label) if len(frame) > MAX_BARS else frame
     fig = go.Figure()
     for value, color in FLAG_COLORS.items():
-        column = f"{flag}: {value}"
-        fig.add_bar(
-            name=value,
-            y=[short(name) for name in shown[label]],
-            x=shown[column],
-            orientation="h",
-            marker_color=color,
-            customdata=[escape(name) for name in shown[label]],
-            hovertemplate=f"<b>%{{customdata}}</b><br>{value}: %{{x:,d}} productos<extra></extra>",
-        )
+        _add_group_bars(fig, shown[label], shown[f"{flag}: {value}"], value, color, f"{value}: %{{x:,d}} productos")
     fig.update_xaxes(title="Productos estratégicos", tickformat=",d")
     fig.update_yaxes(autorange="reversed")
     title = f"Los {len(shown)} con más productos, de {len(frame)}" if len(frame) > len(shown) else None

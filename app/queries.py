@@ -303,6 +303,14 @@ order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
 # -- clients ---------------------------------------------------------------------------------------
 
 
+# How many clients, how many with a numeric quantification, and their sum: the same totals at every level.
+_CLIENT_TOTALS = (
+    '\n    count(c.numero) as "Clientes",'
+    '\n    count(c.cuantificacion) as "Clientes cuantificados",'
+    '\n    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones"'
+)
+
+
 def clients(snap: db.Snapshot, filters: Filters) -> Result:
     cte, params = _selected(filters)
     sql = f"""
@@ -330,10 +338,7 @@ def clients_by_service(snap: db.Snapshot, filters: Filters) -> Result:
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
-    sel.servicio as "Servicio",
-    count(c.numero) as "Clientes",
-    count(c.cuantificacion) as "Clientes cuantificados",
-    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones",
+    sel.servicio as "Servicio",{_CLIENT_TOTALS},
     max(c.cuantificacion) as "Mayor cuantificación"
 from sel left join clientes c using (ficha_id)
 group by all
@@ -348,10 +353,7 @@ def clients_by_ministerio(snap: db.Snapshot, filters: Filters) -> Result:
 {cte}
 select
     sel.ministerio as "Ministerio",
-    count(distinct sel.ficha_id) as "Fichas",
-    count(c.numero) as "Clientes",
-    count(c.cuantificacion) as "Clientes cuantificados",
-    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones"
+    count(distinct sel.ficha_id) as "Fichas",{_CLIENT_TOTALS}
 from sel left join clientes c using (ficha_id)
 group by all
 order by "Suma de cuantificaciones" desc nulls last, "Ministerio"
