@@ -3,7 +3,6 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
 DEFAULT_FICHAS_DIR = Path("data/fichas")
 DEFAULT_DB = Path("data/fichas.duckdb")
 

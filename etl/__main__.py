@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from etl.model import ERROR
 from formatting import integer
 from settings import DEFAULT_FICHAS_DIR, database_path
 
@@ -54,8 +55,8 @@ def _summary(report) -> str:
         lines.append(f"Base construida: {report.db_path}")
     lines.append(f"Fichas cargadas: {integer(report.loaded)}")
     lines.append(f"Archivos rechazados: {integer(report.rejected)}")
-    errors = [p for p in report.problemas if p[2] == "error"]
-    warnings = [p for p in report.problemas if p[2] != "error"]
+    errors = [p for p in report.problemas if p[2] == ERROR]
+    warnings = [p for p in report.problemas if p[2] != ERROR]
     for archivo, _fid, _nivel, _seccion, linea, mensaje in errors:
         lines.append(f"  RECHAZADO {archivo}{f':{linea}' if linea else ''}: {mensaje}")
     if warnings:

@@ -41,7 +41,7 @@ class Report:
 
     @property
     def rejected(self) -> int:
-        return loader.count_rejected(self.archivos)
+        return sum(1 for archivo in self.archivos if archivo[2] != "cargada")
 
 
 def fingerprint(sources: list[Source]) -> str:

@@ -9,8 +9,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.model import ERROR
-
 # The contract every page relies on; docs/esquema.md describes each column.
 SCHEMA_SQL = """
 create table fichas (
@@ -237,11 +235,3 @@ def stored_state(db_path: Path) -> tuple[str | None, list[tuple], list[tuple]]:
     except duckdb.Error:
         return None, [], []
     return (row[0] if row else None), archivos, problemas
-
-
-def count_rejected(archivos: list[tuple]) -> int:
-    return sum(1 for archivo in archivos if archivo[2] != "cargada")
-
-
-def is_error(problem: tuple) -> bool:
-    return problem[2] == ERROR
