@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from app import db, downloads, figures, queries
+from app import db, downloads, figures, queries, registry
 from app.filters import DIMENSIONS, LABELS, Filters, from_url, options
 from formatting import integer
 
@@ -148,15 +148,13 @@ def stop_if_empty(rows, message: str = "No hay fichas para el filtro actual.") -
         st.stop()
 
 
-def start_page(title: str, slug: str, name: str | None = None) -> "PageTables":
-    """Every page's opening: its title, the filter in force, and the collector of its tables.
-
-    `name` is how the workbook's first sheet calls the page (the title by default); `slug` names download files.
-    """
+def start_page(slug: str) -> "PageTables":
+    """Every page's opening: its title from app/registry.py, the filter in force, and the collector of its tables."""
+    spec = registry.by_slug(slug)
     snap, filters = context()
-    st.title(title)
+    st.title(spec.page_title)
     st.text(f"Filtro: {filters.describe()}")  # names come from fichas: text, never markdown
-    return PageTables(name or title, slug, snap, filters)
+    return PageTables(spec.title, spec.slug, snap, filters)
 
 
 class PageTables:

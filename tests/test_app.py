@@ -6,13 +6,9 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-PAGES = [
-    "pages/cobertura.py",
-    "pages/genero_territorial.py",
-    "pages/clientes.py",
-    "pages/ficha.py",
-    "pages/calidad.py",
-]
+from app import registry
+
+PAGES = [page.file for page in registry.FILE_PAGES]
 EDUCACION = "MINISTERIO DE EDUCACION"
 LABEL = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio", "anio": "Año"}
 LOS_LAGOS = "GOBIERNO REGIONAL REGIÓN LOS LAGOS"

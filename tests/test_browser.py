@@ -11,16 +11,11 @@ import pandas as pd
 import pytest
 from conftest import ROOT, assert_no_error, wait_for_app
 
+from app import registry
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGES = {
-    "": "Fichas de Definiciones Estratégicas (Formulario A1)",
-    "cobertura": "Cobertura de objetivos",
-    "genero_territorial": "Enfoque de género y gestión territorial",
-    "clientes": "Clientes y cuantificación",
-    "ficha": "Ficha",
-    "calidad": "Calidad de datos",
-}
+PAGES = {page.url_path: page.page_title for page in registry.PAGES}
 
 
 def screenshot(page, name: str) -> None:
