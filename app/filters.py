@@ -37,18 +37,20 @@ class Filters:
         return "; ".join(parts) if parts else "Sin filtros (todas las fichas)"
 
 
-def where_clause(filters: Filters, alias: str = "f") -> tuple[str, list]:
+def where_clause(filters: Filters, alias: str = "f") -> tuple[str, dict[str, list[str]]]:
     """`(sql, params)` restricting fichas aliased `alias` to the filter; `true` when nothing is selected.
 
+    Each selected dimension is one named parameter, called as the dimension:
+
     >>> where_clause(Filters(partida=("09",)))
-    ('list_contains(?, f.partida)', [['09']])
+    ('list_contains($partida, f.partida)', {'partida': ['09']})
     """
-    clauses, params = [], []
+    clauses, params = [], {}
     for name, values in filters.items():
         if values:
             column = f"cast({alias}.{DIMENSIONS[name]} as varchar)" if name == "anio" else f"{alias}.{name}"
-            clauses.append(f"list_contains(?, {column})")
-            params.append(list(values))
+            clauses.append(f"list_contains(${name}, {column})")
+            params[name] = list(values)
     return (" and ".join(clauses) or "true"), params
 
 

@@ -28,13 +28,13 @@ def _reset_filters() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _known_values(snap: db.Snapshot) -> dict[str, set[str]]:
-    index = queries.fichas_index(snap)
+    index = queries.fichas_index(snap).frame
     return {name: set(index[name]) for name in DIMENSIONS}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _filter_counts(snap: db.Snapshot, filters: Filters) -> dict[str, pd.Series]:
-    return options(queries.fichas_index(snap), filters)
+    return options(queries.fichas_index(snap).frame, filters)
 
 
 def sidebar_filters(snap: db.Snapshot) -> Filters:
@@ -101,7 +101,7 @@ def context() -> tuple[db.Snapshot, Filters]:
 
 def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
     """Colours assigned over every ministerio in the database, so a filter never changes them."""
-    return figures.ministry_colors(queries.fichas_index(snap)["ministerio"].unique().tolist())
+    return figures.ministry_colors(queries.fichas_index(snap).frame["ministerio"].unique().tolist())
 
 
 def styled(frame: pd.DataFrame):
@@ -200,7 +200,7 @@ class PageTables:
         )
         with st.expander("Ver SQL"):
             st.code(result.sql, language="sql")
-            st.code(f"-- parámetros, en orden: {result.params!r}", language="sql")
+            st.code(result.params_sql(), language="sql")
         self.tables[title] = frame
 
     def workbook_button(self) -> None:

@@ -131,6 +131,13 @@ def test_query_params_restore_the_filter_on_every_page(app):
     assert set(table(at, "Cobertura por ficha")["Ministerio"]) == {EDUCACION}
 
 
+def test_ver_sql_shows_the_filter_as_named_parameters(app):
+    at = app(ministerio=EDUCACION, anio="2021")
+    codes = [code.value for code in at.code]
+    assert any("list_contains($ministerio, f.ministerio)" in code and "?" not in code for code in codes), codes
+    assert f"-- $ministerio = ['{EDUCACION}']\n-- $anio = ['2021']" in codes
+
+
 def test_reset_clears_every_filter(app):
     at = app(ministerio=EDUCACION)
     at.button(key="reset_filters").click().run()

@@ -9,17 +9,17 @@ from app.filters import Filters, from_url, options, printable, where_clause
 @pytest.mark.parametrize(
     ("filters", "sql", "params"),
     [
-        (Filters(), "true", []),
-        (Filters(partida=("09",)), "list_contains(?, f.partida)", [["09"]]),
+        (Filters(), "true", {}),
+        (Filters(partida=("09",)), "list_contains($partida, f.partida)", {"partida": ["09"]}),
         (
             Filters(ministerio=("A", "B"), anio=("2021",)),
-            "list_contains(?, f.ministerio) and list_contains(?, cast(f.anio as varchar))",
-            [["A", "B"], ["2021"]],
+            "list_contains($ministerio, f.ministerio) and list_contains($anio, cast(f.anio as varchar))",
+            {"ministerio": ["A", "B"], "anio": ["2021"]},
         ),
         (
             Filters(servicio=("x'); drop table fichas; --",)),
-            "list_contains(?, f.servicio)",
-            [["x'); drop table fichas; --"]],
+            "list_contains($servicio, f.servicio)",
+            {"servicio": ["x'); drop table fichas; --"]},
         ),
     ],
 )
