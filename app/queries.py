@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import db
-from app.filters import Filters, where_clause
+from app.filters import DIMENSIONS, KEYS, Filters, label_column, where_clause
 
 GROUP_COLUMNS = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio"}
 
@@ -59,10 +59,16 @@ def _group(level: str) -> tuple[str, str]:
 
 
 def fichas_index(snap: db.Snapshot) -> Result:
-    """Every ficha's filter dimensions (small: one row per ficha), for the sidebar options."""
-    sql = """
-select ficha_id, ministerio, partida, servicio, cast(anio as varchar) as anio
-from fichas order by ministerio, partida, servicio, anio
+    """Every ficha's filter dimensions (small: one row per ficha), for the sidebar options and their labels."""
+    columns = [f"{dimension.sql()} as {dimension.key}" for dimension in DIMENSIONS]
+    columns += [
+        f"{dimension.option_label} as {label_column(dimension)}"
+        for dimension in DIMENSIONS
+        if dimension.option_label is not None
+    ]
+    sql = f"""
+select f.ficha_id, {", ".join(columns)}
+from fichas f order by {", ".join(KEYS)}
 """
     return _run(snap, sql)
 

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from app import db, downloads, figures, queries, registry
-from app.filters import DIMENSIONS, LABELS, Filters, from_url, options
+from app.filters import DIMENSIONS, KEYS, Filters, from_url, option_labels, options, to_url
 from formatting import integer
 
 # Up to this many rows a table is sent whole, formatted by pandas Styler (`13.331`, `45,2`); Styler costs about
@@ -22,19 +22,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _reset_filters() -> None:
-    for name in DIMENSIONS:
+    for name in KEYS:
         st.session_state[name] = []
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _known_values(snap: db.Snapshot) -> dict[str, set[str]]:
     index = queries.fichas_index(snap).frame
-    return {name: set(index[name]) for name in DIMENSIONS}
+    return {name: set(index[name]) for name in KEYS}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _filter_counts(snap: db.Snapshot, filters: Filters) -> dict[str, pd.Series]:
     return options(queries.fichas_index(snap).frame, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _option_labels(snap: db.Snapshot) -> dict[str, dict[str, str]]:
+    return option_labels(queries.fichas_index(snap).frame)
 
 
 def sidebar_filters(snap: db.Snapshot) -> Filters:
@@ -45,33 +50,37 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     known = _known_values(snap)
     state = st.session_state
     if _SEEDED not in state:
-        params = {name: st.query_params.get_all(name) for name in DIMENSIONS}
+        params = {name: st.query_params.get_all(name) for name in KEYS}
         seeded, state[_NOTICE] = from_url(params, known)
         for name, values in seeded.items():
             state[name] = list(values)
         state[_SEEDED] = True
-    for name in DIMENSIONS:  # a rebuilt database may have dropped a selected value
+    for name in KEYS:  # a rebuilt database may have dropped a selected value
         state[name] = [value for value in state.get(name, []) if value in known[name]]
-    current = Filters(**{name: tuple(state[name]) for name in DIMENSIONS})
-    counts = _filter_counts(snap, current)
+    current = Filters(**{name: tuple(state[name]) for name in KEYS})
+    counts, labels = _filter_counts(snap, current), _option_labels(snap)
     with st.sidebar:
         st.header("Filtros")
-        for name in DIMENSIONS:
+        for dimension in DIMENSIONS:
+            name = dimension.key
             st.multiselect(
-                LABELS[name],
+                dimension.label,
                 options=list(counts[name].index),
                 key=name,
-                format_func=lambda value, c=counts[name]: f"{value} ({int(c.get(value, 0))})",
+                format_func=lambda value, c=counts[name], shown=labels[name]: (
+                    f"{shown.get(value, value)} ({int(c.get(value, 0))})"
+                ),
                 placeholder="Todos",
                 help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",
             )
         st.button("Restablecer filtros", on_click=_reset_filters, key="reset_filters", width="stretch")
         if state.get(_NOTICE):
             st.warning("Se ignoraron valores desconocidos de la dirección (URL): " + ", ".join(state[_NOTICE][:10]))
-    chosen = Filters(**{name: tuple(state[name]) for name in DIMENSIONS})
-    for name, values in chosen.items():
-        if values:
-            st.query_params[name] = list(values)
+    chosen = Filters(**{name: tuple(state[name]) for name in KEYS})
+    url = to_url(chosen)
+    for name in KEYS:
+        if name in url:
+            st.query_params[name] = url[name]
         elif name in st.query_params:
             del st.query_params[name]
     return chosen
