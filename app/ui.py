@@ -2,6 +2,7 @@
 
 import numbers
 from datetime import datetime
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -96,16 +97,27 @@ def clear_context() -> None:
 
 
 def context() -> tuple[db.Snapshot, Filters]:
-    """What the entrypoint set for this run.
-
-    When a `pages/` folder sits beside the entrypoint, Streamlit starts in its legacy multipage mode and, on
-    a server's first request for a page URL (a shared link), runs that page file alone, skipping the
-    entrypoint and its sidebar. Leave that mode and rerun, so the entrypoint runs and then the page.
-    """
+    """What the entrypoint set for this run; a page run without it (a page URL opened first) reruns the entrypoint."""
     if _CONTEXT not in st.session_state:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        leave_legacy_pages_mode()
     return st.session_state[_CONTEXT]
+
+
+def leave_legacy_pages_mode() -> NoReturn:
+    """Make the entrypoint run first, when Streamlit ran a `pages/` file on its own.
+
+    Streamlit 1.67 has no supported way to keep a `pages/` folder beside an `st.navigation` entrypoint: with
+    the folder present, `PagesManager` starts the process in the legacy multipage mode
+    (`PagesManager.uses_pages_directory`, runtime/pages_manager.py), where the script runner runs the requested
+    page file alone (`_mpa_v1`, runtime/scriptrunner/script_runner.py). Only a run of `st.navigation` turns
+    that mode off, for every session; so a server whose first request is a page URL (a shared link) would
+    draw that page without the entrypoint, its sidebar and its filter. No config option changes this
+    (`client.showSidebarNavigation` only hides the legacy menu), and Streamlit's advice is to name the folder
+    otherwise, which the project's layout rules out. So: leave that mode, as `st.navigation` would, and rerun.
+    tests/test_app.py fails the day Streamlit drops the flag or stops starting in that mode.
+    """
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
