@@ -1,6 +1,6 @@
 """The page registry is the one list of pages: it matches the files under pages/, and each file opens as itself."""
 
-from conftest import ROOT
+from helpers import ROOT
 
 from app import registry
 

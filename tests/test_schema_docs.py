@@ -1,6 +1,6 @@
 """Every table and column of the database is described in docs/esquema.md."""
 
-from conftest import ROOT, query
+from helpers import ROOT, query
 
 
 def test_every_column_is_documented(real_db):
