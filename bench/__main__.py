@@ -1,8 +1,10 @@
-"""`python -m bench [--sizes 1000 10000]`: the cost of the ETL and of every page as the corpus grows.
+"""`python -m bench [--sizes 10000] [--loads 7]`: the ETL as a ratio to the floor, the pages as a ratio to a bare page.
 
-For each size it writes a synthetic corpus under bench/out/ (never data/fichas/), builds it with the real ETL,
-rebuilds it with nothing changed, and runs every page under AppTest; then it prints one table with a column
-per size, the ratio of the largest to the smallest, and whether the targets hold at the largest size.
+For each size it writes a synthetic corpus under bench/out/ (never data/fichas/) and one more ficha held aside;
+times the floor (reading every file), a full build, a rebuild with nothing changed and a rebuild after adding the
+held ficha, each as the command a user runs; then serves the dashboard on that database and the bare page of
+bench/bare_page.py side by side and loads every page in headless Chromium. Every figure is printed with its ratio
+to the yardstick measured in the same run, and the targets are judged at the largest size.
 """
 
 import argparse
@@ -11,19 +13,24 @@ import platform
 import shutil
 import sys
 import time
+from collections import Counter
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from app import registry
-from bench import measure, pages
-from bench.generator import write_corpus
+from bench import browser, measure
+from bench.generator import generate
+from bench.server import serving
 from formatting import decimal, integer
 
-DEFAULT_SIZES = [1000, 10000]
+DEFAULT_SIZES = [10000]
+DEFAULT_LOADS = 7
 DEFAULT_OUT = measure.ROOT / "bench" / "out"
-PAGE_NAMES = {page.file: page.short for page in registry.PAGES}
-# Targets at the largest size, from the issue: the limit of each figure.
-LIMITS = {"etl_floor": 10.0, "noop_floor": 3.0, "etl_peak": 500.0, "first": 2.0, "cached": 0.3, "app_growth": 10.0}
+BARE = "bench/bare_page.py"
+BARE_NAME = "Página mínima (bare)"
+# Targets from issue 13, each the limit of a ratio (or of MB).
+LIMITS = {"etl": 15.0, "noop": 3.0, "added": 5.0, "peak_mb": 400.0, "browser": 1.3, "cpu": 1.2}
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -31,7 +38,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES, help="fichas por corpus")
     parser.add_argument("--seed", type=int, default=2024, help="semilla del generador")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="carpeta de trabajo (se borra)")
-    parser.add_argument("--rounds", type=int, default=5, help="rondas por las páginas para medir la memoria")
+    parser.add_argument("--loads", type=int, default=DEFAULT_LOADS, help="cargas medidas de cada página")
+    parser.add_argument("--sin-paginas", action="store_true", help="sólo el ETL")
     return parser.parse_args(argv)
 
 
@@ -39,126 +47,205 @@ def _say(message: str) -> None:
     print(f"· {message}", file=sys.stderr, flush=True)
 
 
-def measure_size(size: int, seed: int, out: Path, rounds: int, warm: bool) -> dict[str, float]:
-    """Every figure for one corpus size."""
-    folder, db = out / f"{size}" / "fichas", out / f"{size}" / "fichas.duckdb"
-    shutil.rmtree(folder.parent, ignore_errors=True)
-    figures: dict[str, float] = {}
+@dataclass
+class SizeResult:
+    figures: dict[str, float]
+    pages: dict[str, browser.Loads]  # by page name; BARE_NAME is the yardstick
+    server_rss_mb: float = 0.0
 
-    _say(f"{integer(size)} fichas: generando el corpus")
-    start = time.perf_counter()
-    expected = write_corpus(folder, size, seed)
-    figures["generation"] = time.perf_counter() - start
-    figures["corpus_mb"] = measure.megabytes(folder)
-    figures["floor"] = measure.floor(folder)
 
-    _say(f"{integer(size)} fichas: ETL")
-    build = measure.run_etl(folder, db)
-    noop = measure.run_etl(folder, db)
-    if build.unchanged or not noop.unchanged:
-        raise RuntimeError("the second build should have found nothing changed, and the first should have built")
+def write_corpus_and_one_more(folder: Path, held: Path, n: int, seed: int) -> tuple[Counter, Counter]:
+    """N fichas in `folder` and the (N+1)th in `held`; the rows expected without and with it."""
+    without: Counter = Counter()
+    items = list(generate(n + 1, seed))
+    for position, item in enumerate(items):
+        target = (held if position == n else folder) / item.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(item.data())
+        if position < n:
+            without.update(item.counts)
+    return without, without + items[n].counts
+
+
+def _check_rows(db: Path, expected: Counter, what: str) -> None:
     loaded = measure.row_counts(db)
     if loaded != {table: expected[table] for table in loaded}:
-        raise RuntimeError(f"the ETL did not load what was generated: {loaded} != {dict(expected)}")
+        raise RuntimeError(f"{what}: the ETL did not load what was generated: {loaded} != {dict(expected)}")
+
+
+def measure_etl(size: int, seed: int, out: Path) -> tuple[dict[str, float], Path]:
+    """Floor, full build, no-op and one ficha added, on a fresh corpus; returns the figures and the database."""
+    base = out / f"{size}"
+    folder, held, db = base / "fichas", base / "una_mas", base / "fichas.duckdb"
+    shutil.rmtree(base, ignore_errors=True)
+    _say(f"{integer(size)} fichas: generando el corpus")
+    without, with_one = write_corpus_and_one_more(folder, held, size, seed)
+    figures = {
+        "corpus_mb": measure.megabytes(folder),
+        "productos": without["productos"],
+        "floor": measure.floor(folder),
+    }
+
+    _say(f"{integer(size)} fichas: construcción completa")
+    full = measure.run_etl(folder, db)
+    _check_rows(db, without, "full build")
+    _say(f"{integer(size)} fichas: reconstrucción sin cambios")
+    noop = measure.run_etl(folder, db)
+    _say(f"{integer(size)} fichas: reconstrucción con una ficha más")
+    for file in held.rglob("*"):
+        if file.is_file():
+            target = folder / file.relative_to(held)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            file.rename(target)
+    added = measure.run_etl(folder, db)
+    _check_rows(db, with_one, "one ficha added")
+    if full.unchanged or not noop.unchanged or added.unchanged:
+        raise RuntimeError("the no-op should have found nothing changed, and the other builds should have built")
+    floor = figures["floor"]
     figures.update(
-        etl=build.seconds,
-        etl_wall=build.wall,
-        fichas_per_s=size / build.seconds,
-        etl_floor=build.seconds / figures["floor"],
-        etl_peak=build.peak_mb,
-        etl_main_peak=build.main_peak_mb,
+        etl=full.seconds,
+        etl_ratio=full.seconds / floor,
+        fichas_per_s=size / full.seconds,
+        peak_mb=full.peak_mb,
+        main_peak_mb=full.main_peak_mb,
         noop=noop.seconds,
-        noop_wall=noop.wall,
-        noop_floor=noop.seconds / figures["floor"],
+        noop_ratio=noop.seconds / floor,
+        added=added.seconds,
+        added_ratio=added.seconds / floor,
+        added_parsed=added.parsed if added.parsed is not None else size + 1,
+        added_peak_mb=added.peak_mb,
         db_mb=measure.megabytes(db),
-        productos=expected["productos"],
     )
-
-    _say(f"{integer(size)} fichas: páginas")
-    if warm:
-        pages.warm_up(db)
-    for page, times in pages.page_times(db).items():
-        figures[f"first:{page}"] = times.first
-        figures[f"cached:{page}"] = times.cached
-    _say(f"{integer(size)} fichas: memoria de la app en {rounds} rondas")
-    app = pages.memory(db, rounds)
-    figures.update(app_first=app.rounds[0], app_last=app.rounds[-1], app_growth=app.rounds[-1] - app.rounds[0])
-    figures["app_reruns"] = app.reruns_per_round * (len(app.rounds) - 1)
-    return figures
+    return figures, db
 
 
-def _rows() -> list[tuple[str, str, int]]:
-    """(key, Spanish label, decimals) in the order printed."""
-    rows = [
-        ("corpus_mb", "Corpus generado (MB)", 1),
-        ("productos", "Productos estratégicos en el corpus", 0),
-        ("floor", "Piso: listar, leer, decodificar y partir en líneas (s)", 3),
-        ("etl", "ETL: construcción (s)", 2),
-        ("etl_wall", "ETL: comando completo, con arranque de Python (s)", 2),
-        ("fichas_per_s", "ETL: fichas por segundo", 0),
-        ("etl_floor", "ETL / piso (×)", 1),
-        ("etl_peak", "ETL: memoria máxima, PSS con sus procesos auxiliares (MB)", 0),
-        ("etl_main_peak", "ETL: memoria máxima del proceso principal, RSS (MB)", 0),
-        ("noop", "Reconstrucción sin cambios (s)", 3),
-        ("noop_wall", "Sin cambios: comando completo (s)", 2),
-        ("noop_floor", "Sin cambios / piso (×)", 1),
-        ("db_mb", "Base de datos (MB)", 1),
-    ]
-    for page, name in PAGE_NAMES.items():
-        rows.append((f"first:{page}", f"{name}: primera ejecución (s)", 3))
-        rows.append((f"cached:{page}", f"{name}: en caché (s)", 3))
-    rows += [
-        ("app_first", "App: RSS tras la primera ronda (MB)", 0),
-        ("app_last", "App: RSS tras la última ronda (MB)", 0),
-        ("app_growth", "App: crecimiento entre ambas (MB)", 1),
-        ("app_reruns", "App: ejecuciones entre ambas", 0),
-    ]
-    return rows
+def measure_pages(db: Path, loads: int, logs: Path) -> tuple[dict[str, browser.Loads], float]:
+    """Every dashboard page and the bare page, served side by side, loaded in interleaved rounds."""
+    logs.mkdir(parents=True, exist_ok=True)
+    with (
+        serving(registry.ENTRYPOINT, db, logs / "dashboard.log") as dashboard,
+        serving(BARE, None, logs / "bare.log") as bare,
+    ):
+        targets = [browser.Target(BARE_NAME, bare, "")]
+        targets += [browser.Target(page.short, dashboard, page.url_path) for page in registry.PAGES]
+        results = browser.measure(targets, loads, say=_say)
+        rss = dashboard.rss_mb()
+    for log in ("dashboard.log", "bare.log"):
+        if "Traceback" in (logs / log).read_text():
+            raise RuntimeError(f"a server logged a traceback: {logs / log}")
+    return results, rss
+
+
+def measure_size(size: int, args: argparse.Namespace) -> SizeResult:
+    figures, db = measure_etl(size, args.seed, args.out)
+    if args.sin_paginas:
+        return SizeResult(figures, {})
+    _say(f"{integer(size)} fichas: páginas en Chromium ({args.loads} cargas de cada una)")
+    pages, rss = measure_pages(db, args.loads, args.out / f"{size}" / "logs")
+    return SizeResult(figures, pages, rss)
+
+
+# -- printing ---------------------------------------------------------------------------------------------------
+
+ETL_ROWS = [
+    ("corpus_mb", "Corpus generado (MB)", 1),
+    ("productos", "Productos estratégicos en el corpus", 0),
+    ("floor", "Piso: listar, leer, decodificar y partir en líneas cada archivo (s)", 3),
+    ("etl", "Construcción completa (s)", 2),
+    ("etl_ratio", "Construcción completa / piso (×)", 1),
+    ("fichas_per_s", "Fichas por segundo", 0),
+    ("peak_mb", "Memoria máxima: PSS del ETL y sus procesos auxiliares (MB)", 0),
+    ("main_peak_mb", "Memoria máxima del proceso principal, RSS (MB)", 0),
+    ("noop", "Reconstrucción sin cambios (s)", 3),
+    ("noop_ratio", "Sin cambios / piso (×)", 1),
+    ("added", "Reconstrucción con una ficha más (s)", 2),
+    ("added_ratio", "Una ficha más / piso (×)", 1),
+    ("added_parsed", "Una ficha más: archivos analizados", 0),
+    ("added_peak_mb", "Una ficha más: memoria máxima (MB)", 0),
+    ("db_mb", "Base de datos (MB)", 1),
+]
 
 
 def _number(value: float, digits: int) -> str:
     return integer(value) if digits == 0 else decimal(value, digits)
 
 
-def table(results: dict[int, dict[str, float]]) -> str:
-    sizes = list(results)
-    ratio = f"{_short(sizes[-1])}/{_short(sizes[0])}" if len(sizes) > 1 else None
-    header = ["Medida", *[f"{integer(size)} fichas" for size in sizes], *([ratio] if ratio else [])]
-    lines = []
-    for key, label, digits in _rows():
-        cells = [label, *[_number(results[size][key], digits) for size in sizes]]
-        if ratio:
-            first, last = results[sizes[0]][key], results[sizes[-1]][key]
-            cells.append(decimal(last / first, 1) if first else "—")
-        lines.append(cells)
-    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+def _render(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
-    def render(cells: list[str]) -> str:
+    def line(cells: list[str]) -> str:
         return "  ".join([cells[0].ljust(widths[0]), *[c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]])
 
-    return "\n".join([render(header), render(["-" * w for w in widths]), *[render(row) for row in lines]])
+    return "\n".join([line(header), line(["-" * w for w in widths]), *[line(row) for row in rows]])
 
 
-def _short(size: int) -> str:
-    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
-
-
-def targets(size: int, figures: dict[str, float]) -> list[str]:
-    """One line per target at the largest size: the figure, the limit, and whether it holds."""
-    checks = [
-        ("ETL dentro de 10× el piso", figures["etl_floor"], LIMITS["etl_floor"], "×"),
-        ("Reconstrucción sin cambios dentro de 3× el piso", figures["noop_floor"], LIMITS["noop_floor"], "×"),
-        ("Memoria máxima del ETL bajo 500 MB", figures["etl_peak"], LIMITS["etl_peak"], " MB"),
+def etl_table(results: dict[int, SizeResult]) -> str:
+    header = ["ETL (comando completo, con arranque de Python)", *[f"{integer(size)} fichas" for size in results]]
+    rows = [
+        [label, *[_number(result.figures[key], digits) for result in results.values()]]
+        for key, label, digits in ETL_ROWS
     ]
-    for page, name in PAGE_NAMES.items():
-        checks.append((f"{name}: primera ejecución bajo 2 s", figures[f"first:{page}"], LIMITS["first"], " s"))
-        checks.append((f"{name}: en caché bajo 0,3 s", figures[f"cached:{page}"], LIMITS["cached"], " s"))
-    checks.append(("Memoria de la app plana (crece ≤ 10 MB)", figures["app_growth"], LIMITS["app_growth"], " MB"))
-    lines = [f"Metas con {integer(size)} fichas:"]
-    for label, value, limit, unit in checks:
-        verdict = "cumple" if value <= limit else f"NO CUMPLE ({decimal(value / limit, 1)}× el límite)"
-        lines.append(f"  {label}: {decimal(value, 2)}{unit} (límite {decimal(limit, 1)}{unit}) → {verdict}")
+    return _render(header, rows)
+
+
+def pages_table(size: int, result: SizeResult) -> str:
+    bare = result.pages[BARE_NAME]
+    header = [f"Páginas con {integer(size)} fichas", "1.ª carga (s)", "p50 (s)", "p95 (s)", "p50/mín.",
+              "CPU/vista (s)", "CPU/mín.", "Vistas/s", "KB/vista"]  # fmt: skip
+    rows = []
+    for name, loads in result.pages.items():
+        rows.append([
+            name, decimal(loads.first, 2), decimal(loads.p50, 2), decimal(loads.p95, 2),
+            decimal(loads.p50 / bare.p50, 2), decimal(loads.cpu_per_view, 3),
+            decimal(loads.cpu_per_view / bare.cpu_per_view, 2), decimal(1 / loads.cpu_per_view, 1),
+            integer(loads.kb_per_view),
+        ])  # fmt: skip
+    return _render(header, rows)
+
+
+def _verdict(label: str, value: float, limit: float, unit: str, detail: str = "") -> str:
+    verdict = "cumple" if value <= limit else f"NO CUMPLE ({decimal(value / limit, 2)}× el límite)"
+    return f"  {label}: {decimal(value, 2)}{unit}{detail} (límite {decimal(limit, 1)}{unit}) → {verdict}"
+
+
+def targets(size: int, result: SizeResult) -> list[str]:
+    """One line per target at the largest size: the figure, the limit, and whether it holds."""
+    figures = result.figures
+    lines = [
+        f"Metas con {integer(size)} fichas:",
+        _verdict("Construcción completa / piso", figures["etl_ratio"], LIMITS["etl"], "×"),
+        _verdict("Reconstrucción sin cambios / piso", figures["noop_ratio"], LIMITS["noop"], "×"),
+        _verdict("Una ficha más / piso", figures["added_ratio"], LIMITS["added"], "×"),
+        _verdict("Memoria máxima del ETL", figures["peak_mb"], LIMITS["peak_mb"], " MB"),
+    ]
+    if result.pages:
+        bare = result.pages[BARE_NAME]
+        for name, loads in result.pages.items():
+            if name == BARE_NAME:
+                continue
+            seconds = f" ({decimal(loads.p50, 2)} s / {decimal(bare.p50, 2)} s)"
+            cpu = f" ({decimal(loads.cpu_per_view, 3)} s / {decimal(bare.cpu_per_view, 3)} s)"
+            lines.append(_verdict(f"{name}: navegador p50 / mínima", loads.p50 / bare.p50, LIMITS["browser"], "×",
+                                  seconds))  # fmt: skip
+            lines.append(_verdict(f"{name}: CPU del servidor por vista / mínima",
+                                  loads.cpu_per_view / bare.cpu_per_view, LIMITS["cpu"], "×", cpu))  # fmt: skip
     return lines
+
+
+def capacity(result: SizeResult) -> list[str]:
+    """Page views per second one server process sustains: one core of Python per process (the GIL)."""
+    views = [loads for name, loads in result.pages.items() if name != BARE_NAME]
+    if not views:
+        return []
+    mean_cpu = sum(loads.cpu_per_view for loads in views) / len(views)
+    worst = max(views, key=lambda loads: loads.cpu_per_view)
+    return [
+        f"Capacidad de un proceso servidor (1 / CPU por vista; un proceso usa a lo más un núcleo): "
+        f"{decimal(1 / mean_cpu, 1)} vistas/s en promedio de las páginas, {decimal(1 / worst.cpu_per_view, 1)} "
+        f"en la más cara; con {os.cpu_count()} núcleos, {os.cpu_count()} procesos llegan a unas "
+        f"{decimal(os.cpu_count() / mean_cpu, 0)} vistas/s (el navegador de prueba comparte la máquina).",
+        f"Memoria del servidor del panel tras las cargas: {integer(result.server_rss_mb)} MB (RSS).",
+    ]
 
 
 def machine() -> list[str]:
@@ -169,32 +256,41 @@ def machine() -> list[str]:
                 cpu = line.split(":", 1)[1].strip()
                 break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    versions = ", ".join(f"{name} {version(name)}" for name in ("duckdb", "streamlit", "pandas"))
+    load = ", ".join(decimal(value, 1) for value in os.getloadavg())
+    versions = ", ".join(
+        f"{name} {version(name)}" for name in ("duckdb", "streamlit", "pandas", "plotly", "playwright")
+    )
     return [
-        f"Máquina: {os.cpu_count()} núcleos, {cpu}, {decimal(memory, 1)} GiB de RAM",
+        f"Máquina: {os.cpu_count()} núcleos, {cpu}, {decimal(memory, 1)} GiB de RAM; carga al terminar: {load}",
         f"Python {platform.python_version()} ({platform.system()} {platform.release()}), {versions}",
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(sys.argv[1:] if argv is None else argv)
-    out = args.out.resolve()
-    if out.is_relative_to(measure.ROOT / "data"):
+    args.out = args.out.resolve()
+    if args.out.is_relative_to(measure.ROOT / "data"):
         print("Error de uso: las fichas sintéticas nunca van bajo data/.", file=sys.stderr)
         return 2
     sizes = sorted(set(args.sizes))
-    if sizes[0] < 1 or args.rounds < 2:
-        print("Error de uso: los tamaños deben ser positivos y las rondas, al menos 2.", file=sys.stderr)
+    if sizes[0] < 1 or args.loads < 2:
+        print("Error de uso: los tamaños deben ser positivos y las cargas, al menos 2.", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    results = {}
-    for position, size in enumerate(sizes):
-        results[size] = measure_size(size, args.seed, out, args.rounds, warm=position == 0)
+    results = {size: measure_size(size, args) for size in sizes}
     print("\n".join(machine()))
-    print(f"Comando: python -m bench --sizes {' '.join(map(str, sizes))} --seed {args.seed}\n")
-    print(table(results))
+    command = f"python -m bench --sizes {' '.join(map(str, sizes))} --seed {args.seed} --loads {args.loads}"
+    print(f"Comando: {command}{' --sin-paginas' if args.sin_paginas else ''}\n")
+    print(etl_table(results))
+    for size, result in results.items():
+        if result.pages:
+            print()
+            print(pages_table(size, result))
+    largest = results[sizes[-1]]
     print()
-    print("\n".join(targets(sizes[-1], results[sizes[-1]])))
+    print("\n".join(capacity(largest)))
+    print()
+    print("\n".join(targets(sizes[-1], largest)))
     print(f"\nDuración total del benchmark: {decimal(time.perf_counter() - started, 0)} s")
     return 0
 

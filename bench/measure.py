@@ -1,9 +1,10 @@
 """What the benchmark measures outside the dashboard: the floor, the ETL and the database it writes."""
 
-import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,20 @@ SAMPLE_SECONDS = 0.05
 
 @dataclass
 class EtlRun:
-    seconds: float  # build time inside the process, imports excluded
-    wall: float  # the whole command, interpreter start-up and imports included
-    peak_mb: float  # peak of the summed PSS of the ETL and its worker processes
-    main_peak_mb: float  # peak RSS of the main process alone (getrusage)
-    unchanged: bool
+    seconds: float  # the whole command, as a user runs it: interpreter start-up and imports included
+    peak_mb: float  # peak of the summed PSS of the ETL and its worker processes, or its own peak RSS if higher
+    main_peak_mb: float  # peak RSS of the main process alone (from wait4)
+    summary: str  # what the command printed
+
+    @property
+    def unchanged(self) -> bool:
+        return any(line.startswith("Sin cambios") for line in self.summary.splitlines())
+
+    @property
+    def parsed(self) -> int | None:
+        """Files the build parsed, when it says so (an incremental build reuses the others)."""
+        found = re.search(r"Archivos analizados: ([\d.]+)", self.summary)
+        return int(found.group(1).replace(".", "")) if found else None
 
 
 def floor(folder: Path) -> float:
@@ -44,24 +54,26 @@ def floor(folder: Path) -> float:
 
 
 def run_etl(folder: Path, db: Path) -> EtlRun:
-    """`python -m etl build FOLDER --db DB` in a child process of its own (see bench/etl_run.py)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "bench.etl_run", str(folder), str(db)]
-    start = time.perf_counter()
-    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+    """`python -m etl build FOLDER --db DB` as a user runs it, timed whole, its memory sampled as it runs."""
+    command = [sys.executable, "-m", "etl", "build", str(folder), "--db", str(db)]
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
         peak = 0.0
-        while child.poll() is None:
+        while True:  # wait4, not poll: it also gives the child's own peak RSS
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
             peak = max(peak, _tree_pss_mb(child.pid))
             time.sleep(SAMPLE_SECONDS)
-        stdout, stderr = child.communicate()
-    wall = time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        summary = output.read().decode()
     if child.returncode != 0:
-        raise RuntimeError(f"the ETL failed:\n{stderr.decode()}")
-    result = json.loads(stdout.decode().splitlines()[-1])
-    if result["status"] != 0:
-        raise RuntimeError(f"the ETL rejected synthetic files: {result['summary']}")
-    main_peak = result["peak_rss_kb"] / 1024
-    return EtlRun(result["seconds"], wall, max(peak, main_peak), main_peak, result["unchanged"])
+        raise RuntimeError(f"the ETL failed or rejected synthetic files (exit {child.returncode}):\n{summary[:2000]}")
+    main_peak = usage.ru_maxrss / 1024
+    return EtlRun(seconds, max(peak, main_peak), main_peak, summary)
 
 
 def _tree_pss_mb(pid: int) -> float:
