@@ -30,7 +30,22 @@ class Mutation:
     tests: tuple[str, ...]
 
 
-MUTATIONS: list[Mutation] = []
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        "shared-frame-handed-out-itself",
+        "app/queries.py",
+        "Result(_frame(snap, sql, params).copy(deep=False), sql.strip(), params)",
+        "Result(_frame(snap, sql, params), sql.strip(), params)",
+        ("tests/test_shared_frames.py",),
+    ),
+    Mutation(
+        "servers-keep-the-swapped-out-database",
+        "app/db.py",
+        "Snapshot(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)",
+        "Snapshot(str(path.resolve()), 0, 0)",
+        ("tests/browser/test_two_servers.py",),
+    ),
+]
 
 
 def _tracked_tree(target: Path) -> None:
