@@ -29,6 +29,8 @@ DEFAULT_LOADS = 7
 DEFAULT_OUT = measure.ROOT / "bench" / "out"
 BARE = "bench/bare_page.py"
 BARE_NAME = "Página mínima (bare)"
+FROZEN_NAME = "Mínima con gc.freeze() (referencia)"  # shown, never judged
+YARDSTICKS = (BARE_NAME, FROZEN_NAME)
 # Targets from issue 13, each the limit of a ratio (or of MB).
 LIMITS = {"etl": 15.0, "noop": 3.0, "added": 5.0, "peak_mb": 400.0, "browser": 1.3, "cpu": 1.2}
 
@@ -125,12 +127,13 @@ def measure_pages(db: Path, loads: int, logs: Path) -> tuple[dict[str, browser.L
     with (
         serving(registry.ENTRYPOINT, db, logs / "dashboard.log") as dashboard,
         serving(BARE, None, logs / "bare.log") as bare,
+        serving(BARE, None, logs / "bare_frozen.log", BARE_GC_FREEZE="1") as bare_frozen,
     ):
-        targets = [browser.Target(BARE_NAME, bare, "")]
+        targets = [browser.Target(BARE_NAME, bare, ""), browser.Target(FROZEN_NAME, bare_frozen, "")]
         targets += [browser.Target(page.short, dashboard, page.url_path) for page in registry.PAGES]
         results = browser.measure(targets, loads, say=_say)
         rss = dashboard.rss_mb()
-    for log in ("dashboard.log", "bare.log"):
+    for log in ("dashboard.log", "bare.log", "bare_frozen.log"):
         if "Traceback" in (logs / log).read_text():
             raise RuntimeError(f"a server logged a traceback: {logs / log}")
     return results, rss
@@ -221,7 +224,7 @@ def targets(size: int, result: SizeResult) -> list[str]:
     if result.pages:
         bare = result.pages[BARE_NAME]
         for name, loads in result.pages.items():
-            if name == BARE_NAME:
+            if name in YARDSTICKS:
                 continue
             seconds = f" ({decimal(loads.p50, 2)} s / {decimal(bare.p50, 2)} s)"
             cpu = f" ({decimal(loads.cpu_per_view, 3)} s / {decimal(bare.cpu_per_view, 3)} s)"
@@ -234,7 +237,7 @@ def targets(size: int, result: SizeResult) -> list[str]:
 
 def capacity(result: SizeResult) -> list[str]:
     """Page views per second one server process sustains: one core of Python per process (the GIL)."""
-    views = [loads for name, loads in result.pages.items() if name != BARE_NAME]
+    views = [loads for name, loads in result.pages.items() if name not in YARDSTICKS]
     if not views:
         return []
     mean_cpu = sum(loads.cpu_per_view for loads in views) / len(views)

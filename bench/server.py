@@ -49,10 +49,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(script: str, db: Path | None, log: Path):
+def serving(script: str, db: Path | None, log: Path, **environment: str):
     """`streamlit run SCRIPT` from the project root on a free localhost port, reading `db` (FICHAS_DB)."""
     port = free_port()
-    env = {**os.environ, **({"FICHAS_DB": str(db)} if db else {})}
+    env = {**os.environ, **({"FICHAS_DB": str(db)} if db else {}), **environment}
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
