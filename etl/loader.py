@@ -24,6 +24,9 @@ create table fichas (
     mision varchar,
     archivo varchar not null,
     sha256 varchar not null,
+    ministerio_nombre varchar not null,
+    servicio_id varchar not null,
+    servicio_nombre varchar not null,
     unique (anio, partida, capitulo)
 );
 create table objetivos_ministeriales (
@@ -48,6 +51,9 @@ create table productos (
     aplica_gestion_territorial boolean,
     aplica_enfoque_genero boolean,
     linea integer,
+    subproductos varchar,
+    presupuesto_miles bigint,
+    presupuesto_texto varchar,
     primary key (ficha_id, numero)
 );
 create table clientes (
@@ -121,6 +127,9 @@ COLUMNS = {
         "mision",
         "archivo",
         "sha256",
+        "ministerio_nombre",
+        "servicio_id",
+        "servicio_nombre",
     ],
     "objetivos_ministeriales": ["ficha_id", "numero", "descripcion", "linea"],
     "objetivos_institucionales": ["ficha_id", "numero", "descripcion", "linea"],
@@ -132,6 +141,9 @@ COLUMNS = {
         "aplica_gestion_territorial",
         "aplica_enfoque_genero",
         "linea",
+        "subproductos",
+        "presupuesto_miles",
+        "presupuesto_texto",
     ],
     "clientes": ["ficha_id", "numero", "descripcion", "cuantificacion", "cuantificacion_texto", "linea"],
     "objetivo_institucional_ministerial": ["ficha_id", "objetivo_institucional", "objetivo_ministerial", "linea"],
@@ -143,6 +155,8 @@ COLUMNS = {
 # Parents before children, so foreign keys hold at every insert.
 LOAD_ORDER = list(COLUMNS)
 FINGERPRINT = "huella"
+# Written in metadatos as `version_esquema`; the dashboard refuses a database of another version.
+SCHEMA_VERSION = "2"
 
 
 @dataclass
@@ -178,7 +192,7 @@ def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
             _bulk_insert(con, "archivos", outcome.archivos)
             con.executemany(
                 "insert into metadatos values (?, ?)",
-                [(FINGERPRINT, fingerprint), ("construida", datetime.now(UTC).isoformat(timespec="seconds"))],
+                [(FINGERPRINT, fingerprint), ("version_esquema", SCHEMA_VERSION), ("construida", datetime.now(UTC).isoformat(timespec="seconds"))],
             )
             con.execute("checkpoint")
         with temporary.open("rb") as handle:

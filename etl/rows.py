@@ -47,11 +47,24 @@ def ficha_rows(f: Ficha, source: Source) -> dict[str, list[tuple]]:
     """Flatten one ficha's records into rows per table."""
     fid = f.ficha_id
     fichas = (fid, f.anio, f.periodo_inicio, f.periodo_fin, f.ministerio, f.partida, f.servicio, f.capitulo)
-    rows = {"fichas": [(*fichas, f.ley_organica, f.mision, source.archivo, source.sha256)]}
+    # ministerio_nombre and servicio_nombre start as written; loader.derive_names sets them across fichas.
+    names = (f.ministerio, f"{f.partida}-{f.capitulo}", f.servicio)
+    rows = {"fichas": [(*fichas, f.ley_organica, f.mision, source.archivo, source.sha256, *names)]}
     for table in ("objetivos_ministeriales", "objetivos_institucionales"):
         rows[table] = [(fid, o.numero, o.descripcion, o.linea) for o in getattr(f, table)]
     rows["productos"] = [
-        (fid, p.numero, p.nombre, p.descripcion, p.aplica_gestion_territorial, p.aplica_enfoque_genero, p.linea)
+        (
+            fid,
+            p.numero,
+            p.nombre,
+            p.descripcion,
+            p.aplica_gestion_territorial,
+            p.aplica_enfoque_genero,
+            p.linea,
+            p.subproductos,
+            p.presupuesto_miles,
+            p.presupuesto_texto,
+        )
         for p in f.productos
     ]
     rows["clientes"] = [
