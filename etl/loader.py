@@ -192,7 +192,11 @@ def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
             _bulk_insert(con, "archivos", outcome.archivos)
             con.executemany(
                 "insert into metadatos values (?, ?)",
-                [(FINGERPRINT, fingerprint), ("version_esquema", SCHEMA_VERSION), ("construida", datetime.now(UTC).isoformat(timespec="seconds"))],
+                [
+                    (FINGERPRINT, fingerprint),
+                    ("version_esquema", SCHEMA_VERSION),
+                    ("construida", datetime.now(UTC).isoformat(timespec="seconds")),
+                ],
             )
             con.execute("checkpoint")
         with temporary.open("rb") as handle:
