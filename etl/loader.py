@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
+
 # The contract every page relies on; docs/esquema.md describes each column.
 SCHEMA_SQL = """
 create table fichas (
@@ -112,46 +114,8 @@ create table metadatos (
 );
 """
 
-# Column order of each table's bulk load, matching SCHEMA_SQL.
-COLUMNS = {
-    "fichas": [
-        "ficha_id",
-        "anio",
-        "periodo_inicio",
-        "periodo_fin",
-        "ministerio",
-        "partida",
-        "servicio",
-        "capitulo",
-        "ley_organica",
-        "mision",
-        "archivo",
-        "sha256",
-        "ministerio_nombre",
-        "servicio_id",
-        "servicio_nombre",
-    ],
-    "objetivos_ministeriales": ["ficha_id", "numero", "descripcion", "linea"],
-    "objetivos_institucionales": ["ficha_id", "numero", "descripcion", "linea"],
-    "productos": [
-        "ficha_id",
-        "numero",
-        "nombre",
-        "descripcion",
-        "aplica_gestion_territorial",
-        "aplica_enfoque_genero",
-        "linea",
-        "subproductos",
-        "presupuesto_miles",
-        "presupuesto_texto",
-    ],
-    "clientes": ["ficha_id", "numero", "descripcion", "cuantificacion", "cuantificacion_texto", "linea"],
-    "objetivo_institucional_ministerial": ["ficha_id", "objetivo_institucional", "objetivo_ministerial", "linea"],
-    "objetivo_institucional_producto": ["ficha_id", "objetivo_institucional", "producto", "linea"],
-    "producto_cliente": ["ficha_id", "producto", "cliente", "linea"],
-    "problemas": ["archivo", "ficha_id", "nivel", "seccion", "linea", "mensaje"],
-    "archivos": ["archivo", "sha256", "estado", "ficha_id"],
-}
+# Column order of each table's bulk load, matching SCHEMA_SQL: the fields of its row type.
+COLUMNS = {table: row_type._fields for table, row_type in ROW_TYPES.items()}
 # Parents before children, so foreign keys hold at every insert.
 LOAD_ORDER = list(COLUMNS)
 FINGERPRINT = "huella"
@@ -168,8 +132,8 @@ class Outcome:
     """
 
     batches: Iterable[dict[str, list[tuple]]]
-    archivos: list[tuple]
-    problemas: list[tuple]
+    archivos: list[ArchivoRow]
+    problemas: list[ProblemaRow]
 
 
 def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
@@ -239,7 +203,7 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def stored_state(db_path: Path) -> tuple[str | None, list[tuple], list[tuple]]:
+def stored_state(db_path: Path) -> tuple[str | None, list[ArchivoRow], list[ProblemaRow]]:
     """Fingerprint, files and problems of an existing database; (None, [], []) when there is none usable."""
     if not db_path.exists():
         return None, [], []
@@ -252,4 +216,4 @@ def stored_state(db_path: Path) -> tuple[str | None, list[tuple], list[tuple]]:
             ).fetchall()
     except duckdb.Error:
         return None, [], []
-    return (row[0] if row else None), archivos, problemas
+    return (row[0] if row else None), [ArchivoRow(*a) for a in archivos], [ProblemaRow(*p) for p in problemas]
