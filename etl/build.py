@@ -23,7 +23,7 @@ CHUNK_FILES = 32
 BATCH_FICHAS = 500  # fichas per insert: few statements, and the build never holds every row at once
 
 ETL_VERSION = hashlib.sha256(
-    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+    b"".join(path.read_bytes() for path in [*sorted(Path(__file__).parent.glob("*.py")), *loader.REFERENCE_FILES])
 ).hexdigest()[:16]
 
 

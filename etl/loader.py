@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl.reference import PARTIDAS_CSV, Partida, partidas
 from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
 
 # The contract every page relies on; docs/esquema.md describes each column.
@@ -119,6 +120,8 @@ COLUMNS = {table: row_type._fields for table, row_type in ROW_TYPES.items()}
 # Parents before children, so foreign keys hold at every insert.
 LOAD_ORDER = list(COLUMNS)
 FINGERPRINT = "huella"
+# Data files besides the code that shape the database: a change in any of them means a rebuild.
+REFERENCE_FILES = (PARTIDAS_CSV,)
 # Written in metadatos as `version_esquema`; the dashboard refuses a database of another version.
 SCHEMA_VERSION = "2"
 
@@ -162,6 +165,7 @@ def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
                     ("construida", datetime.now(UTC).isoformat(timespec="seconds")),
                 ],
             )
+            derive_names(con)
             con.execute("checkpoint")
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
@@ -175,14 +179,56 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
     if not rows:
         return
     columns = COLUMNS[table]
-    # Columns as Arrow arrays: DuckDB scans them without converting a Python object per value.
-    frame = pa.table(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
-    con.register("staging", frame)
+    con.register("staging", _arrow(columns, rows))
     try:
         column_list = ", ".join(columns)  # identifiers from COLUMNS, never from input
         con.execute(f"insert into {table} ({column_list}) select {column_list} from staging")
     finally:
         con.unregister("staging")
+
+
+def _arrow(columns: tuple[str, ...], rows: Iterable[tuple]) -> pa.Table:
+    """Rows as Arrow columns: DuckDB scans them without converting a Python object per value."""
+    return pa.table(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+
+
+# Names that depend on other fichas, set once every ficha is in, over the whole table (so an incremental build that
+# keeps earlier fichas gets them right too). `referencia_partidas` is data/partidas.csv, registered by derive_names.
+DERIVE_NAMES_SQL = """
+update fichas set ministerio_nombre = nombres.nombre
+from (
+    with grafias as (
+        select partida, ministerio, count(*) as fichas, max(anio) as ultimo_anio
+        from fichas
+        group by partida, ministerio
+    ),
+    mas_frecuente as (
+        select partida, ministerio as nombre
+        from grafias
+        qualify row_number() over (partition by partida order by fichas desc, ultimo_anio desc, ministerio) = 1
+    )
+    select f.ficha_id, coalesce(r.ministerio, m.nombre) as nombre
+    from fichas f
+    join mas_frecuente m on m.partida = f.partida
+    left join referencia_partidas r
+        on r.partida = f.partida and f.anio between coalesce(r.desde, f.anio) and coalesce(r.hasta, f.anio)
+) as nombres
+where fichas.ficha_id = nombres.ficha_id and fichas.ministerio_nombre is distinct from nombres.nombre;
+
+update fichas set servicio_nombre = ultimos.nombre
+from (select servicio_id, arg_max(servicio, anio) as nombre from fichas group by servicio_id) as ultimos
+where fichas.servicio_id = ultimos.servicio_id and fichas.servicio_nombre is distinct from ultimos.nombre;
+"""
+
+
+def derive_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Set `ministerio_nombre` (official, else the partida's most frequent spelling) and `servicio_nombre` (the
+    most recent ficha's) from every ficha in the database."""
+    con.register("referencia_partidas", _arrow(Partida._fields, partidas()))
+    try:
+        con.execute(DERIVE_NAMES_SQL)
+    finally:
+        con.unregister("referencia_partidas")
 
 
 def remove_stale_temporaries(db_path: Path) -> None:

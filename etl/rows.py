@@ -7,8 +7,9 @@ they cross process boundaries far faster than record objects do (named tuples: s
 from dataclasses import dataclass
 
 from etl.errors import FichaError
-from etl.model import Ficha
+from etl.model import WARNING, Ficha
 from etl.parser import parse
+from etl.reference import mismatch
 from etl.row_types import ROW_TYPES, ClienteRow, FichaRow, ProblemaRow, ProductoRow
 from etl.sources import Source
 from etl.text import decode
@@ -41,6 +42,8 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
         return error
     fid = ficha.ficha_id
     problemas = [ProblemaRow(source.archivo, fid, p.nivel, p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
+    if message := mismatch(ficha.ministerio, ficha.partida, ficha.anio):
+        problemas.append(ProblemaRow(source.archivo, fid, WARNING, None, None, message))
     return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, ficha_rows(ficha, source), problemas)
 
 
