@@ -6,7 +6,7 @@ FICHAS ?= data/fichas
 export FICHAS_DB ?= data/fichas.duckdb
 PORT ?= 8501
 
-.PHONY: run build test lint bench screenshots clean
+.PHONY: run build test lint bench screenshots mutants clean
 
 $(VENV)/.run-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ screenshots: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
+
+# Not part of `make test`: breaks the code on purpose, one named mutation at a time, and expects a test to fail.
+mutants: $(VENV)/.dev-installed
+	$(PY) tests/mutants.py
 
 clean:
 	rm -rf $(VENV) $(FICHAS_DB) bench/out
