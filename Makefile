@@ -34,7 +34,7 @@ lint: $(VENV)/.dev-installed
 	$(PY) -m ruff format --check .
 
 screenshots: $(VENV)/.dev-installed
-	SCREENSHOTS_DIR=docs/capturas $(PY) -m pytest tests/test_browser.py -k every_page
+	SCREENSHOTS_DIR=docs/capturas $(PY) -m pytest tests/browser/test_browser.py -k every_page
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import ROOT, query
+from helpers import ROOT, query
 
 from etl import loader
 
