@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import query
+from helpers import query
 
 from etl.build import build
 from etl.parser import parse

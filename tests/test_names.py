@@ -8,7 +8,7 @@ import sys
 import unicodedata
 
 import pytest
-from conftest import HUASCO, ROOT, query, read_text
+from helpers import HUASCO, ROOT, query, read_text
 
 from etl.build import build
 from etl.reference import PARTIDAS_CSV, official_name, partidas
