@@ -242,3 +242,53 @@ def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:
         )
     )
     return _layout(fig, max(420, 22 * max((len(v) for v in names.values()), default=1) + 120))
+
+
+# -- evolution across years ------------------------------------------------------------------------
+
+TREND_PANELS = [  # (column, panel title, whether it is a share in %)
+    ("Fichas", "Fichas", False),
+    ("Productos", "Productos estratégicos", False),
+    ("% con enfoque de género", "% con enfoque de género", True),
+    ("% con gestión territorial", "% con gestión territorial", True),
+    ("% objetivos ministeriales vinculados", "% objetivos ministeriales vinculados", True),
+]
+TREND_COLOR = "#0072B2"
+
+
+def trend(frame: pd.DataFrame, colors: dict[str, str] | None = None, series: str | None = None) -> go.Figure:
+    """Small multiples, one panel per indicator, years on x; one line per value of `series` (or one line in all).
+
+    Years are whole numbers on the axis (`2021`, never `2.021`); shares keep their 0-100 % scale.
+    """
+    from plotly.subplots import make_subplots  # only this figure needs it
+
+    fig = make_subplots(rows=2, cols=3, subplot_titles=[title for _, title, _ in TREND_PANELS],
+                        horizontal_spacing=0.07, vertical_spacing=0.16)  # fmt: skip
+    groups = [(None, frame)] if series is None else list(frame.groupby(series, sort=False))
+    for index, (column, title, share) in enumerate(TREND_PANELS):
+        row, col = divmod(index, 3)
+        for name, data in groups:
+            label = "Total del filtro" if name is None else str(name)
+            value = "%{y:.1f} %" if share else "%{y:,d}"
+            fig.add_scatter(
+                x=data["Año"],
+                y=data[column],
+                mode="lines+markers",
+                name=short(label),
+                legendgroup=label,
+                showlegend=index == 0 and name is not None,
+                line={"color": TREND_COLOR if name is None else (colors or {}).get(name, "#4C4C4C"), "width": 2},
+                hovertemplate=f"<b>{escape(label)}</b><br>Año %{{x}}<br>{title}: {value}<extra></extra>",
+                row=row + 1,
+                col=col + 1,
+            )
+        if share:
+            fig.update_yaxes(range=[0, 105], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %", row=row + 1, col=col + 1)
+        else:
+            fig.update_yaxes(rangemode="tozero", tickformat=",d", row=row + 1, col=col + 1)
+    years = sorted(frame["Año"].unique())
+    fig.update_xaxes(tickvals=years, tickformat="d", hoverformat="d", range=[years[0] - 0.5, years[-1] + 0.5])
+    _layout(fig, 600, title="Indicadores por año")
+    # The legend fills the sixth cell of the grid, beside the last panel.
+    return fig.update_layout(legend={"orientation": "v", "x": 0.71, "y": 0.42, "yanchor": "top", "xanchor": "left"})
