@@ -120,10 +120,10 @@ def detail_changes(before: str, after: str) -> str:
 
 
 def _position(change: Change) -> tuple[int, int]:
-    """In the order of the later year, each removed item right after the one that preceded it."""
+    """In the order of the later year, each removed item just before the one that now holds its number."""
     if change.despues is not None:
         return (change.despues.numero or 0, 0)
-    return (change.antes.numero or 0, 1)
+    return (change.antes.numero or 0, -1)
 
 
 def compare(items: pd.DataFrame, before_year: int, after_year: int, sections: list[str]) -> pd.DataFrame:

@@ -275,7 +275,7 @@ def trend(frame: pd.DataFrame, colors: dict[str, str] | None = None, series: str
                 x=data["Año"],
                 y=data[column],
                 mode="lines+markers",
-                name=short(label),
+                name=short(label, 48),
                 legendgroup=label,
                 showlegend=index == 0 and name is not None,
                 line={"color": TREND_COLOR if name is None else (colors or {}).get(name, "#4C4C4C"), "width": 2},

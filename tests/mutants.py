@@ -32,6 +32,45 @@ class Mutation:
 
 MUTATIONS: list[Mutation] = []
 
+# Evolución and the filters by identity (issue 9).
+MUTATIONS += [
+    Mutation(
+        "evolucion-pairs-by-number",
+        "app/compare.py",
+        "(similarity(a.texto, b.texto), -abs((a.numero or 0) - (b.numero or 0)), i, j)",
+        "(float(a.numero == b.numero), 0, i, j)",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-ignores-flags",
+        "app/compare.py",
+        "if same_text and before.detalle == after.detalle:",
+        "if same_text:",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-no-threshold",
+        "app/compare.py",
+        "        if score < threshold:\n            break\n",
+        "",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "filter-ministerio-as-written",
+        "app/filters.py",
+        'Dimension("ministerio", "Ministerio", "ministerio_nombre")',
+        'Dimension("ministerio", "Ministerio", "ministerio")',
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "filter-servicio-by-name",
+        "app/filters.py",
+        'Dimension("servicio", "Servicio", "servicio_id", option_label=_SERVICIO_LABEL)',
+        'Dimension("servicio", "Servicio", "servicio_nombre", option_label=_SERVICIO_LABEL)',
+        ("tests/test_evolucion.py",),
+    ),
+]
+
 
 def _tracked_tree(target: Path) -> None:
     """Copy the files git tracks (and untracked, not ignored ones) into `target`."""
