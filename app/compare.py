@@ -169,3 +169,18 @@ def _row(section: str, change: Change) -> dict:
         "Similitud": None if change.similitud is None else round(100 * change.similitud, 1),
         "Cambios": change.cambios or None,
     }
+
+
+
+def summary(table: pd.DataFrame) -> list[str]:
+    """One line per change of a `compare` table, in full, to read without the grid:
+
+    `Modificado · Objetivo institucional 4 → 3: − expedita / + eficiente`.
+    """
+    lines = []
+    for row in table[table["Estado"] != SIN_CAMBIOS].to_dict("records"):
+        numbers = [None if pd.isna(row[column]) else int(row[column]) for column in ("Número antes", "Número después")]
+        where = " → ".join(str(n) for n in dict.fromkeys(numbers) if n is not None)  # "4 → 3", "2", "" (misión)
+        what = {MODIFICADO: row["Cambios"], ELIMINADO: row["Texto antes"], NUEVO: row["Texto después"]}[row["Estado"]]
+        lines.append(f"{row['Estado']} · {row['Sección']}{' ' + where if where else ''}: {what}")
+    return lines

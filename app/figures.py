@@ -274,7 +274,10 @@ def trend(frame: pd.DataFrame, colors: dict[str, str] | None = None, series: str
             fig.add_scatter(
                 x=data["Año"],
                 y=data[column],
-                mode="lines+markers",
+                mode="lines+markers" if name is not None else "lines+markers+text",  # one line: values labelled
+                texttemplate="%{y:.1f} %" if share else "%{y:,d}",
+                textposition="top center",
+                cliponaxis=False,
                 name=short(label, 48),
                 legendgroup=label,
                 showlegend=index == 0 and name is not None,
@@ -284,11 +287,13 @@ def trend(frame: pd.DataFrame, colors: dict[str, str] | None = None, series: str
                 col=col + 1,
             )
         if share:
-            fig.update_yaxes(range=[0, 105], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %", row=row + 1, col=col + 1)
+            ticks = [0, 25, 50, 75, 100]
+            fig.update_yaxes(range=[0, 108], tickvals=ticks, ticktext=[f"{tick} %" for tick in ticks], row=row + 1,
+                             col=col + 1)  # fmt: skip
         else:
             fig.update_yaxes(rangemode="tozero", tickformat=",d", row=row + 1, col=col + 1)
     years = sorted(frame["Año"].unique())
     fig.update_xaxes(tickvals=years, tickformat="d", hoverformat="d", range=[years[0] - 0.5, years[-1] + 0.5])
-    _layout(fig, 600, title="Indicadores por año")
+    _layout(fig, 600)
     # The legend fills the sixth cell of the grid, beside the last panel.
     return fig.update_layout(legend={"orientation": "v", "x": 0.71, "y": 0.42, "yanchor": "top", "xanchor": "left"})

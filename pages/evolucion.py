@@ -23,6 +23,7 @@ if by_ministerio:
     sizes = trend.frame.groupby("Ministerio")["Fichas"].sum().reset_index()
     largest = sizes.sort_values(["Fichas", "Ministerio"], ascending=[False, True])["Ministerio"][:TOP_MINISTRIES]
     drawn, left_out = trend.frame[trend.frame["Ministerio"].isin(largest)], len(sizes) - len(largest)
+st.subheader("Las fichas del filtro, año a año")
 if trend.frame["Año"].nunique() < 2:
     st.info(f"Las fichas del filtro son de un solo año ({trend.frame['Año'].iloc[0]}): la evolución necesita dos o más.")
 st.plotly_chart(
@@ -85,6 +86,9 @@ else:
             shown, [compare.NUEVO, compare.ELIMINADO, compare.MODIFICADO, compare.SIN_CAMBIOS], strict=True
         ):
             column.metric(estado, integer(counts.get(estado, 0)))
+        lines = compare.summary(changes)
+        with st.expander(f"Qué cambió ({integer(len(lines))})", expanded=bool(lines)):
+            st.text("\n".join(lines) or "Nada: las dos fichas dicen lo mismo.")  # ficha text: never markdown
         page.table(
             dataclasses.replace(items, frame=changes),
             f"Cambios entre {desde} y {hasta}",

@@ -236,6 +236,10 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
     assert {m.label: m.value for m in at.metric} == {"Nuevo": "0", "Eliminado": "0", "Modificado": "2", "Sin cambios": "20"}
     assert shown_table(at, "Cambios entre 2022 y 2023")["Estado"].tolist().count(MODIFICADO) == 2
     assert any("al menos 60 %" in caption.value for caption in at.caption)
+    assert (
+        "Modificado · Producto 1: Gestión territorial: No → Sí\nModificado · Producto 2: Enfoque de género: Sí → No"
+        in [text.value for text in at.main.text]
+    )
     trend = shown_table(at, "Indicadores por año")
     assert trend["Año"].tolist() == [2021, 2022, 2023]
     assert "2.021" not in trend.to_string()
@@ -333,3 +337,13 @@ def test_a_service_in_the_url_restores_the_filter(real_db, monkeypatch):
     assert "Filtro: Servicio: SERVICIO LOCAL DE EDUCACIÓN HUASCO" in [text.value for text in at.main.text]
     assert shown_table(at, "Indicadores por año")[["Año", "Fichas", "Productos"]].values.tolist() == [[2021, 1, 2]]
     assert any("un solo año (2021)" in info.value for info in at.info)
+
+
+def test_the_changes_read_as_lines_of_text(snap):
+    assert compare.summary(changes(snap, 2021, 2022)) == [
+        f"Eliminado · Objetivo institucional 2: {REMOVED}, a través de planes de participación de centros de madres, "
+        "padres y apoderados, centros de alumnos y velar por el correcto funcionamiento del Comité Directivo y "
+        "Consejo Local.",
+        "Modificado · Objetivo institucional 4 → 3: − expedita / + eficiente",
+        f"Nuevo · Objetivo institucional 6: {ADDED}",
+    ]
