@@ -265,7 +265,12 @@ def trend(frame: pd.DataFrame, colors: dict[str, str] | None = None, series: str
 
     fig = make_subplots(rows=2, cols=3, subplot_titles=[title for _, title, _ in TREND_PANELS],
                         horizontal_spacing=0.07, vertical_spacing=0.16)  # fmt: skip
-    groups = [(None, frame)] if series is None else list(frame.groupby(series, sort=False))
+    if series is None:
+        groups = [(None, frame)]
+    else:  # the legend lists the largest first
+        sizes = frame.groupby(series)["Fichas"].sum()
+        order = sorted(sizes.index, key=lambda name: (-sizes[name], name))
+        groups = [(name, frame[frame[series] == name]) for name in order]
     for index, (column, title, share) in enumerate(TREND_PANELS):
         row, col = divmod(index, 3)
         for name, data in groups:
