@@ -15,7 +15,16 @@ import pandas as pd
 THRESHOLD = 0.6  # two texts at least this similar (0 to 1) are the same item, edited
 SINGLE_SECTIONS = ("Misión",)  # one per ficha: always the same item, however much it changed
 NUEVO, ELIMINADO, MODIFICADO, SIN_CAMBIOS = "Nuevo", "Eliminado", "Modificado", "Sin cambios"
-COLUMNS = ["Sección", "Estado", "Número antes", "Número después", "Texto antes", "Texto después", "Similitud", "Cambios"]
+COLUMNS = [
+    "Sección",
+    "Estado",
+    "Número antes",
+    "Número después",
+    "Texto antes",
+    "Texto después",
+    "Similitud",
+    "Cambios",
+]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -169,7 +178,6 @@ def _row(section: str, change: Change) -> dict:
         "Similitud": None if change.similitud is None else round(100 * change.similitud, 1),
         "Cambios": change.cambios or None,
     }
-
 
 
 def summary(table: pd.DataFrame) -> list[str]:

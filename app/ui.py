@@ -139,7 +139,9 @@ def styled(frame: pd.DataFrame):
     Years are numbers too, but read `2021`, never `2.021`.
     """
     years = [column for column in frame.columns if column in YEAR_COLUMNS]
-    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—").format("{}", subset=years, na_rep="—")
+    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—").format(
+        "{}", subset=years, na_rep="—"
+    )
 
 
 def show_frame(frame: pd.DataFrame, key: str) -> None:

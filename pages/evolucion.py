@@ -25,7 +25,9 @@ if by_ministerio:
     drawn, left_out = trend.frame[trend.frame["Ministerio"].isin(largest)], len(sizes) - len(largest)
 st.subheader("Las fichas del filtro, año a año")
 if trend.frame["Año"].nunique() < 2:
-    st.info(f"Las fichas del filtro son de un solo año ({trend.frame['Año'].iloc[0]}): la evolución necesita dos o más.")
+    st.info(
+        f"Las fichas del filtro son de un solo año ({trend.frame['Año'].iloc[0]}): la evolución necesita dos o más."
+    )
 st.plotly_chart(
     figures.trend(drawn, ui.ministry_colors(snap), "Ministerio" if by_ministerio else None), key="chart_evolucion"
 )
@@ -70,7 +72,9 @@ if state.get(_CHOSEN_FOR) != servicio:  # another service: its own two most rece
     state[_CHOSEN_FOR] = servicio
 
 if len(years) < 2:
-    st.info(f"{names.get(servicio, servicio)} tiene ficha de un solo año ({years[0]}): no hay otro año con que compararla.")
+    st.info(
+        f"{names.get(servicio, servicio)} tiene ficha de un solo año ({years[0]}): no hay otro año con que compararla."
+    )
 else:
     left, right = st.columns(2)
     desde = left.selectbox("Desde", years, index=1, key="evolucion_desde")

@@ -20,8 +20,12 @@ from app.filters import Filters
 from etl.build import build
 
 REMOVED = "Fomentar la participación de las comunidades educativas"
-REWORDED_FROM = "la implementación de una gestión interna expedita y el desarrollo de una estrategia comunicacional efectiva."
-REWORDED_TO = "la implementación de una gestión interna eficiente y el desarrollo de una estrategia comunicacional efectiva."
+REWORDED_FROM = (
+    "la implementación de una gestión interna expedita y el desarrollo de una estrategia comunicacional efectiva."
+)
+REWORDED_TO = (
+    "la implementación de una gestión interna eficiente y el desarrollo de una estrategia comunicacional efectiva."
+)
 ADDED = "Implementar un sistema de gestión de riesgos y continuidad operacional ante emergencias y desastres naturales."
 RENAMED = "SERVICIO LOCAL DE EDUCACIÓN PÚBLICA HUASCO"
 HUASCO_NAME = "SERVICIO LOCAL DE EDUCACIÓN HUASCO"
@@ -113,7 +117,9 @@ def changes(snap: db.Snapshot, before: int, after: int) -> pd.DataFrame:
 def test_items_pair_by_text_when_numbers_shift():
     before = [Item(1, "Mejorar la calidad"), Item(2, "Fomentar la participación"), Item(3, "Gestionar los recursos")]
     after = [Item(1, "Mejorar la calidad"), Item(2, "Gestionar eficientemente los recursos"), Item(3, "Algo nuevo")]
-    result = [(c.estado, c.antes and c.antes.numero, c.despues and c.despues.numero) for c in compare.pair(before, after)]
+    result = [
+        (c.estado, c.antes and c.antes.numero, c.despues and c.despues.numero) for c in compare.pair(before, after)
+    ]
     assert result == [
         (SIN_CAMBIOS, 1, 1),
         (ELIMINADO, 2, None),
@@ -155,7 +161,12 @@ def test_changed_words_and_flags_are_plain_text():
 def test_one_objective_removed_one_reworded_one_added(snap):
     table = changes(snap, 2021, 2022)
     assert list(table.columns) == compare.COLUMNS
-    assert table["Estado"].value_counts().to_dict() == {SIN_CAMBIOS: len(table) - 3, NUEVO: 1, ELIMINADO: 1, MODIFICADO: 1}
+    assert table["Estado"].value_counts().to_dict() == {
+        SIN_CAMBIOS: len(table) - 3,
+        NUEVO: 1,
+        ELIMINADO: 1,
+        MODIFICADO: 1,
+    }
     changed = table[table["Estado"] != SIN_CAMBIOS]
     assert changed[["Sección", "Estado", "Número antes", "Número después", "Cambios"]].astype(object).where(
         changed.notna(), None
@@ -233,7 +244,12 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
     assert service.options == ["GOBIERNO REGIONAL REGIÓN LOS LAGOS", RENAMED]
     assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2022, 2023)
     assert at.selectbox(key="evolucion_desde").options == ["2023", "2022", "2021"]
-    assert {m.label: m.value for m in at.metric} == {"Nuevo": "0", "Eliminado": "0", "Modificado": "2", "Sin cambios": "20"}
+    assert {m.label: m.value for m in at.metric} == {
+        "Nuevo": "0",
+        "Eliminado": "0",
+        "Modificado": "2",
+        "Sin cambios": "20",
+    }
     assert shown_table(at, "Cambios entre 2022 y 2023")["Estado"].tolist().count(MODIFICADO) == 2
     assert any("al menos 60 %" in caption.value for caption in at.caption)
     assert (
@@ -295,7 +311,9 @@ def names_db(tmp_path_factory) -> Path:
     partida 05 that bears 09-21's new name."""
     huasco = read_text(HUASCO)
     texts = {
-        f"s{capitulo}.txt": with_identity(huasco, ministerio=spelling, servicio=f"SERVICIO {capitulo}", capitulo=str(capitulo))
+        f"s{capitulo}.txt": with_identity(
+            huasco, ministerio=spelling, servicio=f"SERVICIO {capitulo}", capitulo=str(capitulo)
+        )
         for capitulo, spelling in zip(range(21, 30), SPELLINGS, strict=True)
     }
     texts["s21.txt"] = with_identity(huasco, ministerio=SPELLINGS[0])
