@@ -71,10 +71,8 @@ if state.get(_CHOSEN_FOR) != servicio:  # another service: its own two most rece
     state.pop("evolucion_hasta", None)
     state[_CHOSEN_FOR] = servicio
 
-if len(years) < 2:
-    st.info(
-        f"{names.get(servicio, servicio)} tiene ficha de un solo año ({years[0]}): no hay otro año con que compararla."
-    )
+if len(years) < 2:  # the service's name is ficha text: never in markdown, so not in this message
+    st.info(f"Este servicio tiene ficha de un solo año ({years[0]}): no hay otro año con que compararla.")
 else:
     left, right = st.columns(2)
     desde = left.selectbox("Desde", years, index=1, key="evolucion_desde")
