@@ -56,6 +56,13 @@ MUTATIONS += [
         ("tests/test_evolucion.py",),
     ),
     Mutation(
+        "evolucion-keeps-years-across-services",
+        "pages/evolucion.py",
+        "if state.get(_CHOSEN_FOR) != servicio:",
+        "if False:",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
         "filter-ministerio-as-written",
         "app/filters.py",
         'Dimension("ministerio", "Ministerio", "ministerio_nombre")',

@@ -2,7 +2,7 @@
 
 Huasco's ficha (data/fichas/000_*.txt) in 2021, then in 2022 with institutional objective 2 removed, objective 4
 reworded (now number 3) and a new one added last (numbers shift), then in 2023 with two product flags changed,
-ministerial objective 10 no longer linked and the service renamed. Los Lagos stays in 2021 alone.
+ministerial objective 10 no longer linked and the service renamed. Los Lagos in 2021 and, unchanged, in 2022.
 """
 
 import json
@@ -96,7 +96,14 @@ def years_db(tmp_path_factory) -> Path:
     assert second.count(REWORDED_TO) == 1 and REMOVED not in second and ADDED in second
     third = huasco_2023(second)
     assert third.count("\t1,2\tSi\tSi") == 1 and third.count("\t1,2\tNo\tNo") == 1
-    texts = {"h2021.txt": huasco, "h2022.txt": second, "h2023.txt": third, "lagos.txt": read_text(LOS_LAGOS)}
+    lagos = read_text(LOS_LAGOS)
+    texts = {
+        "h2021.txt": huasco,
+        "h2022.txt": second,
+        "h2023.txt": third,
+        "l2021.txt": lagos,
+        "l2022.txt": in_year(lagos, 2022),
+    }
     return build_corpus(tmp_path_factory.mktemp("anios"), texts)
 
 
@@ -202,7 +209,7 @@ def test_yearly_trend_values(snap):
     frame = queries.trend_by_year(snap, Filters()).frame
     assert frame.round(3).values.tolist() == [
         [2021, 2, 7, 100.0, 0.0, 100.0],
-        [2022, 1, 2, 100.0, 0.0, 100.0],
+        [2022, 2, 7, 100.0, 0.0, 100.0],
         [2023, 1, 2, 50.0, 50.0, round(100 * 10 / 11, 3)],
     ]
     by_ministerio = queries.trend_by_year(snap, Filters(anio=("2021",)), "ministerio").frame
@@ -210,7 +217,7 @@ def test_yearly_trend_values(snap):
         [2021, "Ministerio de Educación", 1, 2],
         [2021, "Ministerio del Interior y Seguridad Pública", 1, 5],
     ]
-    assert queries.trend_by_year(snap, Filters(servicio=("05-70",))).frame["Año"].tolist() == [2021]
+    assert queries.trend_by_year(snap, Filters(servicio=("05-70",))).frame["Año"].tolist() == [2021, 2022]
 
 
 # -- the page --------------------------------------------------------------------------------------
@@ -240,8 +247,14 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
     at = start(years_db, monkeypatch)
     assert_clean(at)
     service = at.selectbox(key="evolucion_servicio")
-    assert service.value == "09-21"  # Los Lagos, first by name, has one year only
+    assert service.value == "05-70"  # first by name among the services with two years or more
     assert service.options == ["GOBIERNO REGIONAL REGIÓN LOS LAGOS", RENAMED]
+    assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2021, 2022)
+    assert {m.label: m.value for m in at.metric}["Sin cambios"] == str(1 + 3 + 5 + 5 + 12)
+    assert "Nada: las dos fichas dicen lo mismo." in [text.value for text in at.main.text]
+
+    at.selectbox(key="evolucion_servicio").set_value("09-21").run()
+    assert_clean(at)
     assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2022, 2023)
     assert at.selectbox(key="evolucion_desde").options == ["2023", "2022", "2021"]
     assert {m.label: m.value for m in at.metric} == {
@@ -268,9 +281,25 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
     table = shown_table(at, "Cambios entre 2021 y 2023")
     assert table["Estado"].value_counts().to_dict() == {SIN_CAMBIOS: 18, MODIFICADO: 3, NUEVO: 1, ELIMINADO: 1}
 
-    at.selectbox(key="evolucion_servicio").set_value("05-70").run()
+    # Years chosen for one service do not carry over to another: each opens on its own two most recent.
+    at.selectbox(key="evolucion_desde").set_value(2022).run()
+    at.selectbox(key="evolucion_hasta").set_value(2021).run()
     assert_clean(at)
-    assert any("un solo año (2021)" in info.value for info in at.info)
+    assert shown_table(at, "Cambios entre 2022 y 2021")["Estado"].tolist().count(NUEVO) == 1  # the removed one, back
+    at.selectbox(key="evolucion_servicio").set_value("05-70").run()
+    assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2021, 2022)
+    at.selectbox(key="evolucion_servicio").set_value("09-21").run()
+    assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2022, 2023)
+
+
+def test_a_service_with_one_year_gets_a_notice(names_db, monkeypatch):
+    at = start(names_db, monkeypatch)
+    assert at.selectbox(key="evolucion_servicio").value == "09-21"  # the one service with two years
+    at.selectbox(key="evolucion_servicio").set_value("09-22").run()
+    assert_clean(at)
+    assert "Este servicio tiene ficha de un solo año (2021): no hay otro año con que compararla." in [
+        info.value for info in at.info
+    ]
     assert "evolucion_desde" not in [select.key for select in at.selectbox]
 
 
