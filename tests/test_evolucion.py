@@ -394,3 +394,25 @@ def test_the_changes_read_as_lines_of_text(snap):
         "Modificado · Objetivo institucional 4 → 3: − expedita / + eficiente",
         f"Nuevo · Objetivo institucional 6: {ADDED}",
     ]
+
+
+@pytest.mark.slow
+def test_a_multi_year_corpus_of_300_fichas(tmp_path, monkeypatch):
+    """Twelve ministerios chosen: ten lines, the rest said; every service one option with a label of its own."""
+    from bench.generator import write_corpus
+
+    write_corpus(tmp_path / "fichas", 300, seed=1)
+    database = tmp_path / "fichas.duckdb"
+    assert build([tmp_path / "fichas"], database).rejected == 0
+    at = start(database, monkeypatch)
+    assert_clean(at)
+    services = at.selectbox(key="evolucion_servicio").options
+    assert len(services) == len(set(services)) > 50
+    chosen = [option.rsplit(" (", 1)[0] for option in at.multiselect(key="ministerio").options][:12]
+    at.multiselect(key="ministerio").set_value(chosen).run()
+    assert_clean(at)
+    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert len({trace["legendgroup"] for trace in traces}) == 10
+    assert any("y 2 más, en la tabla" in caption.value for caption in at.caption)
+    assert set(shown_table(at, "Indicadores por año")["Ministerio"]) == set(chosen)
+    assert at.selectbox(key="evolucion_desde").value < at.selectbox(key="evolucion_hasta").value
