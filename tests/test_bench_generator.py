@@ -1,7 +1,7 @@
 """The benchmark's synthetic fichas: deterministic, marked as synthetic, varied, and loaded by the real ETL exactly."""
 
 import pytest
-from conftest import FICHAS_DIR, query
+from helpers import FICHAS_DIR, query
 
 from bench.generator import SYNTHETIC_MARK, generate, plan, write_corpus
 from bench.measure import TABLES

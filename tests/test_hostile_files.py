@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HUASCO, LOS_LAGOS, ROOT, query
+from helpers import HUASCO, LOS_LAGOS, ROOT, query
 
 TIMEOUT = 90  # seconds; the build below takes about 5 (parsing the 50 MB file as a ficha would add 15 or more)
 # Peak memory: about 310 MB here (230 MB of it DuckDB and pandas); parsing the 50 MB file as a ficha takes 720-850 MB.

@@ -1,6 +1,6 @@
 """The two shipped fichas load with exact values: every count, link, flag and quantification."""
 
-from conftest import query
+from helpers import query
 
 
 def test_table_counts(real_db):
