@@ -38,7 +38,7 @@ BLANK = "PDF sin texto: sus páginas están en blanco."
 ENCRYPTED = "PDF protegido con contraseña: no se puede leer sin ella. Descargue de DIPRES la versión sin protección."
 NOT_PDF = "El archivo tiene extensión .pdf pero no es un PDF (no empieza con «%PDF-»)."
 TRUNCATED = "PDF truncado: el archivo termina antes de su marca final (%%EOF). Descárguelo de nuevo."
-UNREADABLE = "PDF dañado o ilegible"
+UNREADABLE = "PDF dañado o ilegible: su estructura interna está rota. Descárguelo de nuevo."
 UNMAPPED = "El texto del PDF no se puede leer (fuentes sin tabla de caracteres): requiere OCR."
 
 
@@ -48,31 +48,7 @@ def pdf_text(content: bytes) -> str:
         raise FichaError(NOT_PDF)
     if b"%%EOF" not in content[-_TAIL_BYTES:]:
         raise FichaError(TRUNCATED)
-    # Imported here, not at the top: 0,13 s of imports that a build of text exports never needs.
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    writer = _Writer()
-    try:
-        with _quiet(), pdfplumber.open(io.BytesIO(content)) as pdf:
-            pages = pdf.pages
-            if len(pages) > MAX_PAGES:
-                raise FichaError(f"El PDF tiene {len(pages)} páginas; una ficha tiene pocas (máximo {MAX_PAGES}).")
-            for page in pages:
-                try:
-                    writer.page(page)
-                finally:
-                    page.close()  # frees the page's parsed objects: memory stays one page's worth
-    except FichaError:
-        raise
-    except PdfminerException as error:
-        cause = error.args[0] if error.args else error
-        if isinstance(cause, PDFEncryptionError):
-            raise FichaError(ENCRYPTED) from None
-        raise FichaError(f"{UNREADABLE}: {_describe(cause)}.") from None
-    except Exception as error:  # a hostile file can break the PDF library in many ways; none may stop the build
-        raise FichaError(f"{UNREADABLE}: {_describe(error)}.") from None
+    writer = _read(content)
     if writer.chars == 0:
         raise FichaError(NO_TEXT if writer.images else BLANK)
     text = writer.text()
@@ -81,21 +57,36 @@ def pdf_text(content: bytes) -> str:
     return text
 
 
-class _quiet(warnings.catch_warnings):
-    """pdfminer warns about every oddity of a PDF on the log and through `warnings`; the summary says what matters."""
+def _read(content: bytes) -> "_Writer":
+    """Every page through pdfplumber, one at a time; the library's failures become Spanish reasons."""
+    # Imported here, not at the top: 0,13 s of imports that a build of text exports never needs.
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError
+    from pdfplumber.utils.exceptions import PdfminerException
 
-    def __enter__(self):
-        super().__enter__()
-        warnings.simplefilter("ignore")
-        for name in ("pdfminer", "pdfplumber"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-        return self
-
-
-def _describe(error: BaseException) -> str:
-    """The library's own words are English and technical: keep them short, after our Spanish reason."""
-    detail = str(error).strip().splitlines()[0][:120].rstrip(".!? ") if str(error).strip() else ""
-    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    for name in ("pdfminer", "pdfplumber"):  # they log every oddity of a PDF; the summary says what matters
+        logging.getLogger(name).setLevel(logging.ERROR)
+    writer = _Writer()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pdfplumber.open(io.BytesIO(content)) as pdf:
+                pages = pdf.pages
+                if len(pages) > MAX_PAGES:
+                    raise FichaError(f"El PDF tiene {len(pages)} páginas; una ficha tiene pocas (máximo {MAX_PAGES}).")
+                for page in pages:
+                    try:
+                        writer.page(page)
+                    finally:
+                        page.close()  # frees the page's parsed objects: memory stays one page's worth
+    except FichaError:
+        raise
+    except PdfminerException as error:
+        cause = error.args[0] if error.args else error
+        raise FichaError(ENCRYPTED if isinstance(cause, PDFEncryptionError) else UNREADABLE) from None
+    except Exception:  # a hostile file can break the PDF library in many ways; none may stop the build
+        raise FichaError(UNREADABLE) from None
+    return writer
 
 
 class _Writer:
