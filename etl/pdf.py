@@ -32,6 +32,7 @@ _PAGE_NUMBER = re.compile(r"(pagina|pag\.)?\s*\d{1,4}(\s*(de|/)\s*\d{1,4})?")
 _UNMAPPED = "(cid:"  # what pdfminer writes for a glyph its font does not map to a character
 # A gap between two text lines taller than this share of the line's height separates paragraphs.
 PARAGRAPH_GAP = 0.5
+PAGE_MARGIN = 0.08  # share of the page's height at its head and foot where page numbers are printed
 
 NO_TEXT = "PDF sin texto (escaneado): requiere OCR. Use la ficha con texto seleccionable que publica DIPRES."
 BLANK = "PDF sin texto: sus páginas están en blanco."
@@ -114,7 +115,7 @@ class _Writer:
         for top, line_bottom, text, rows in sorted(items, key=lambda item: item[0]):
             if rows is not None:
                 self._table(rows)
-            elif not _PAGE_NUMBER.fullmatch(fold(text)):
+            elif not _is_page_number(text, top, line_bottom, page.height):
                 if bottom is not None and top - bottom > PARAGRAPH_GAP * (line_bottom - top):
                     self.lines.append("")
                 self.lines.append(text)
@@ -189,6 +190,12 @@ class _Grid:
         from pdfplumber.utils import extract_text
 
         return [[_cell(extract_text(chars)) if chars else "" for chars in row] for row in self.chars]
+
+
+def _is_page_number(text: str, top: float, bottom: float, height: float) -> bool:
+    """`Página 2`, `2 de 5` or `2` alone at the head or foot of a page (elsewhere a lone number may be content)."""
+    in_margin = top > height * (1 - PAGE_MARGIN) or bottom < height * PAGE_MARGIN
+    return in_margin and _PAGE_NUMBER.fullmatch(fold(text)) is not None
 
 
 def _cell(text: str | None) -> str:
