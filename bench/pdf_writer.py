@@ -80,13 +80,13 @@ def ficha_pdf(text: str, encrypt: str | None = None, split_rows: bool = False) -
         encrypt=encrypt,
     )
     flowables = []
-    for block in blocks(text):
+    for block in _blocks(text):
         flowables += _render(block, document.width, split_rows)
     document.build(flowables, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
 
 
-def blocks(text: str) -> list[_Block]:
+def _blocks(text: str) -> list[_Block]:
     """The export's lines grouped into what the form draws: bold lines, paragraphs, the identity block, tables.
 
     Understands what exports contain: `**bold**` spans (the title spans two lines), tab or `|` rows, blank lines and
