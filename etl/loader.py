@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.reference import PARTIDAS_CSV, Partida, partidas
+from etl.reference import PARTIDAS_CSV, Partida, equivalent_official, partidas
 from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
 
 # The contract every page relies on; docs/esquema.md describes each column.
@@ -188,8 +188,13 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
 
 
 def _arrow(columns: tuple[str, ...], rows: Iterable[tuple]) -> pa.Table:
-    """Rows as Arrow columns: DuckDB scans them without converting a Python object per value."""
-    return pa.table(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+    """Rows as Arrow columns: DuckDB scans them without converting a Python object per value.
+
+    No rows give empty text columns, so that queries naming the columns still bind."""
+    values = list(zip(*rows, strict=True))
+    if not values:
+        return pa.table({name: pa.array([], pa.string()) for name in columns})
+    return pa.table(dict(zip(columns, map(list, values), strict=True)))
 
 
 # Names that depend on other fichas, set once every ficha is in, over the whole table (so an incremental build that
@@ -207,9 +212,10 @@ from (
         from grafias
         qualify row_number() over (partition by partida order by fichas desc, ultimo_anio desc, ministerio) = 1
     )
-    select f.ficha_id, coalesce(r.ministerio, m.nombre) as nombre
+    select f.ficha_id, coalesce(r.ministerio, e.oficial, m.nombre) as nombre
     from fichas f
     join mas_frecuente m on m.partida = f.partida
+    left join equivalentes e on e.partida = m.partida and e.ministerio = m.nombre
     left join referencia_partidas r
         on r.partida = f.partida and f.anio between coalesce(r.desde, f.anio) and coalesce(r.hasta, f.anio)
 ) as nombres
@@ -222,13 +228,21 @@ where fichas.servicio_id = ultimos.servicio_id and fichas.servicio_nombre is dis
 
 
 def derive_names(con: duckdb.DuckDBPyConnection) -> None:
-    """Set `ministerio_nombre` (official, else the partida's most frequent spelling) and `servicio_nombre` (the
-    most recent ficha's) from every ficha in the database."""
+    """Set `ministerio_nombre` (official, else the partida's most frequent spelling, itself official where it names a
+    ministry the reference knows in another year) and `servicio_nombre` (the most recent ficha's) from every ficha."""
+    spellings = con.execute("select distinct partida, ministerio from fichas").fetchall()
+    equivalents = [
+        (partida, written, official)
+        for partida, written in spellings
+        if (official := equivalent_official(partida, written)) is not None
+    ]
     con.register("referencia_partidas", _arrow(Partida._fields, partidas()))
+    con.register("equivalentes", _arrow(("partida", "ministerio", "oficial"), equivalents))
     try:
         con.execute(DERIVE_NAMES_SQL)
     finally:
         con.unregister("referencia_partidas")
+        con.unregister("equivalentes")
 
 
 def remove_stale_temporaries(db_path: Path) -> None:

@@ -39,6 +39,16 @@ def official_name(partida: str, anio: int) -> str | None:
     return None
 
 
+def equivalent_official(partida: str, written: str) -> str | None:
+    """The official name, in any year, of the ministry `written` names (the most recent such row), if any.
+
+    A year the reference does not cover still gets the official spelling when the fichas name the same ministry:
+    one ministry is one name across years, not `GOBIERNOS REGIONALES` in 2021 and `Gobiernos Regionales` from 2023.
+    """
+    rows = [row for row in partidas() if row.partida == partida and same_ministry(written, row.ministerio)]
+    return max(rows, key=lambda row: row.hasta or 9999).ministerio if rows else None
+
+
 def same_ministry(written: str, official: str) -> bool:
     """Equal once case, accents, spaces and a leading «Ministerio de» are ignored.
 

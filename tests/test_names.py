@@ -90,28 +90,38 @@ def test_a_tie_goes_to_the_most_recent_year(folder, tmp_path):
 
 
 def test_a_year_outside_the_reference_falls_back_to_the_fichas_spelling(folder, tmp_path):
-    """Partida 05 has no row for 2025 (Ley 21.730 changed the ministry that year); partida 21 none before 2013."""
-    assert official_name("05", 2025) is None and official_name("21", 2005) is None
+    """Partida 27 has no row before 2017, partida 21 none before 2013."""
+    assert official_name("27", 2015) is None and official_name("21", 2005) is None
     fichas = [
         (2005, "MINISTERIO DEL INTERIOR", "05", "Intendencia", "01"),
-        (2025, "Ministerio del Interior", "05", "Subsecretaría", "10"),
-        (2025, "Ministerio del Interior", "05", "Otra", "11"),
         (2021, "MINISTERIO DEL INTERIOR Y SEGURIDAD PÚBLICA", "05", "Gobierno Regional", "70"),
         (2005, "MINISTERIO DE PLANIFICACION", "21", "Fosis", "02"),
         (2006, "Ministerio de Planificación", "21", "Fosis", "02"),
         (2020, "Ministerio de Desarrollo Social y Familia", "21", "Fosis", "02"),
+        (2015, "MINISTERIO DE LA MUJER Y LA EQUIDAD DE GENERO", "27", "Sernam", "01"),
+        (2016, "MINISTERIO DE LA MUJER Y LA EQUIDAD DE GENERO", "27", "Sernam", "01"),
+        (2017, "Ministerio de la Mujer", "27", "Sernam", "01"),
     ]
     db = load(folder, tmp_path, fichas)
     assert query(db, "select anio, partida, ministerio_nombre from fichas order by partida, anio, capitulo") == [
         (2005, "05", "Ministerio del Interior"),  # official: the reference knows 2010 and before
         (2021, "05", "Ministerio del Interior y Seguridad Pública"),
-        (2025, "05", "Ministerio del Interior"),  # the fichas' most frequent spelling
-        (2025, "05", "Ministerio del Interior"),
         # No row: each of the three spellings appears once; the tie goes to the most recent year's.
         (2005, "21", "Ministerio de Desarrollo Social y Familia"),
         (2006, "21", "Ministerio de Desarrollo Social y Familia"),
         (2020, "21", "Ministerio de Desarrollo Social y Familia"),
+        # No row before 2017: the most frequent spelling names the ministry the reference knows from 2017, so it
+        # gets its official spelling, one name across the years.
+        (2015, "27", "Ministerio de la Mujer y la Equidad de Género"),
+        (2016, "27", "Ministerio de la Mujer y la Equidad de Género"),
+        (2017, "27", "Ministerio de la Mujer y la Equidad de Género"),
     ]
+
+
+def test_a_fallback_spelling_of_another_ministry_stays_as_written(folder, tmp_path):
+    fichas = [(2010, "MINISTERIO DE PLANIFICACION", "21", "Fosis", "02")]
+    db = load(folder, tmp_path, fichas)
+    assert query(db, "select ministerio_nombre from fichas") == [("MINISTERIO DE PLANIFICACION",)]
 
 
 def test_official_names_change_with_the_year(folder, tmp_path):
