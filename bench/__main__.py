@@ -1,10 +1,11 @@
-"""`python -m bench [--sizes 10000] [--loads 7]`: the ETL as a ratio to the floor, the pages as a ratio to a bare page.
+"""`python -m bench [--sizes 10000] [--loads 7] [--pdf 30]`: the ETL over the floor, the pages over a bare page.
 
 For each size it writes a synthetic corpus under bench/out/ (never data/fichas/) and one more ficha held aside;
 times the floor (reading every file), a full build, a rebuild with nothing changed and a rebuild after adding the
 held ficha, each as the command a user runs; then serves the dashboard on that database and the bare page of
 bench/bare_page.py side by side and loads every page in headless Chromium. Every figure is printed with its ratio
 to the yardstick measured in the same run, and the targets are judged at the largest size.
+Then it writes `--pdf` of those fichas as PDFs and prints what reading them costs per ficha (0 skips it).
 """
 
 import argparse
@@ -19,13 +20,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from app import registry
-from bench import browser, measure
+from bench import browser, measure, pdfs
 from bench.generator import generate
 from bench.server import serving
 from formatting import decimal, integer
 
 DEFAULT_SIZES = [10000]
 DEFAULT_LOADS = 7
+DEFAULT_PDFS = 30  # below etl.build.PARALLEL_MIN_FILES: the build reads them one after another, as one core would
 DEFAULT_OUT = measure.ROOT / "bench" / "out"
 BARE = "bench/bare_page.py"
 BARE_NAME = "Página mínima (bare)"
@@ -42,6 +44,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="carpeta de trabajo (se borra)")
     parser.add_argument("--loads", type=int, default=DEFAULT_LOADS, help="cargas medidas de cada página")
     parser.add_argument("--sin-paginas", action="store_true", help="sólo el ETL")
+    parser.add_argument("--pdf", type=int, default=DEFAULT_PDFS, help="fichas PDF que medir (0: ninguna)")
     return parser.parse_args(argv)
 
 
@@ -59,14 +62,20 @@ class SizeResult:
 def write_corpus_and_one_more(folder: Path, held: Path, n: int, seed: int) -> tuple[Counter, Counter]:
     """N fichas in `folder` and the (N+1)th in `held`; the rows expected without and with it."""
     without: Counter = Counter()
-    items = list(generate(n + 1, seed))
-    for position, item in enumerate(items):
-        target = (held if position == n else folder) / item.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(item.data())
-        if position < n:
-            without.update(item.counts)
-    return without, without + items[n].counts
+    previous = None
+    for item in generate(n + 1, seed):  # each ficha written once the next one shows it was not the last
+        if previous is not None:
+            _write(folder, previous)
+            without.update(previous.counts)
+        previous = item
+    _write(held, previous)
+    return without, without + previous.counts
+
+
+def _write(folder: Path, item) -> None:
+    target = folder / item.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(item.data())
 
 
 def _check_rows(db: Path, expected: Counter, what: str) -> None:
@@ -261,7 +270,7 @@ def machine() -> list[str]:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = ", ".join(decimal(value, 1) for value in os.getloadavg())
     versions = ", ".join(
-        f"{name} {version(name)}" for name in ("duckdb", "streamlit", "pandas", "plotly", "playwright")
+        f"{name} {version(name)}" for name in ("duckdb", "streamlit", "pandas", "plotly", "playwright", "pdfplumber")
     )
     return [
         f"Máquina: {os.cpu_count()} núcleos, {cpu}, {decimal(memory, 1)} GiB de RAM; carga al terminar: {load}",
@@ -276,14 +285,20 @@ def main(argv: list[str] | None = None) -> int:
         print("Error de uso: las fichas sintéticas nunca van bajo data/.", file=sys.stderr)
         return 2
     sizes = sorted(set(args.sizes))
-    if sizes[0] < 1 or args.loads < 2:
-        print("Error de uso: los tamaños deben ser positivos y las cargas, al menos 2.", file=sys.stderr)
+    if sizes[0] < 1 or args.loads < 2 or args.pdf < 0:
+        print(
+            "Error de uso: los tamaños deben ser positivos; las cargas, al menos 2; los PDF, 0 o más.", file=sys.stderr
+        )
         return 2
     started = time.perf_counter()
     results = {size: measure_size(size, args) for size in sizes}
+    pdf_figures = None
+    if args.pdf:
+        _say(f"{integer(args.pdf)} fichas en PDF")
+        pdf_figures = pdfs.measure_pdfs(args.pdf, args.seed, args.out)
     print("\n".join(machine()))
     command = f"python -m bench --sizes {' '.join(map(str, sizes))} --seed {args.seed} --loads {args.loads}"
-    print(f"Comando: {command}{' --sin-paginas' if args.sin_paginas else ''}\n")
+    print(f"Comando: {command} --pdf {args.pdf}{' --sin-paginas' if args.sin_paginas else ''}\n")
     print(etl_table(results))
     for size, result in results.items():
         if result.pages:
@@ -294,6 +309,11 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(capacity(largest)))
     print()
     print("\n".join(targets(sizes[-1], largest)))
+    if pdf_figures:
+        print(f"\nFichas en PDF ({integer(args.pdf)} fichas sintéticas, las mismas que en texto):")
+        width = max(len(label) for _, label, _ in pdfs.ROWS)
+        for key, label, digits in pdfs.ROWS:
+            print(f"  {label.ljust(width)}  {_number(pdf_figures[key], digits).rjust(8)}")
     print(f"\nDuración total del benchmark: {decimal(time.perf_counter() - started, 0)} s")
     return 0
 

@@ -22,7 +22,7 @@ SAMPLE_SECONDS = 0.05
 class EtlRun:
     seconds: float  # the whole command, as a user runs it: interpreter start-up and imports included
     peak_mb: float  # peak of the summed PSS of the ETL and its worker processes, or its own peak RSS if higher
-    main_peak_mb: float  # peak RSS of the main process alone (from wait4)
+    main_peak_mb: float  # peak RSS of the main process alone (VmHWM, sampled)
     summary: str  # what the command printed
 
     @property
@@ -59,21 +59,27 @@ def run_etl(folder: Path, db: Path) -> EtlRun:
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-        peak = 0.0
-        while True:  # wait4, not poll: it also gives the child's own peak RSS
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
+        peak = main_peak = 0.0
+        while child.poll() is None:
             peak = max(peak, _tree_pss_mb(child.pid))
+            main_peak = max(main_peak, _high_water_mb(child.pid))
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
         output.seek(0)
         summary = output.read().decode()
     if child.returncode != 0:
         raise RuntimeError(f"the ETL failed or rejected synthetic files (exit {child.returncode}):\n{summary[:2000]}")
-    main_peak = usage.ru_maxrss / 1024
     return EtlRun(seconds, max(peak, main_peak), main_peak, summary)
+
+
+def _high_water_mb(pid: int) -> float:
+    """A process's peak RSS so far (VmHWM, which starts afresh at exec; getrusage's ru_maxrss carries the
+    benchmark's own peak across the fork and exec)."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return next(int(line.split()[1]) for line in handle if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0  # the process ended between two reads
 
 
 def _tree_pss_mb(pid: int) -> float:
