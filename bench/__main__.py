@@ -292,11 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     results = {size: measure_size(size, args) for size in sizes}
-    pdf_figures = None
-    if args.pdf:
-        _say(f"{integer(args.pdf)} fichas en PDF")
-        pdf_figures = pdfs.measure_pdfs(args.pdf, args.seed, args.out)
-    print("\n".join(machine()))
+    print("\n".join(machine()), flush=True)
     command = f"python -m bench --sizes {' '.join(map(str, sizes))} --seed {args.seed} --loads {args.loads}"
     print(f"Comando: {command} --pdf {args.pdf}{' --sin-paginas' if args.sin_paginas else ''}\n")
     print(etl_table(results))
@@ -308,8 +304,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("\n".join(capacity(largest)))
     print()
-    print("\n".join(targets(sizes[-1], largest)))
-    if pdf_figures:
+    print("\n".join(targets(sizes[-1], largest)), flush=True)
+    if args.pdf:  # after the figures above are printed: a slow or failing PDF step does not lose them
+        _say(f"{integer(args.pdf)} fichas en PDF")
+        pdf_figures = pdfs.measure_pdfs(args.pdf, args.seed, args.out)
         print(f"\nFichas en PDF ({integer(args.pdf)} fichas sintéticas, las mismas que en texto):")
         width = max(len(label) for _, label, _ in pdfs.ROWS)
         for key, label, digits in pdfs.ROWS:
