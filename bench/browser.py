@@ -21,7 +21,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 LOAD_TIMEOUT_MS = 120_000
 SETTLE_SECONDS = 0.3  # after closing the tab: the server ends the session (its CPU is part of the view)
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 READY = """() => {

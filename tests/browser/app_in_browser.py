@@ -2,36 +2,21 @@
 
 import contextlib
 import dataclasses
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
+import helpers  # noqa: F401  (puts the project root on sys.path)
 import pytest
-from helpers import ROOT
 
 from app import registry
+from bench import server
+from bench.browser import CHROMIUM_ARGS  # noqa: F401  (the fixtures launch Chromium with them)
 
 
 @dataclasses.dataclass(frozen=True)
 class Served:
     url: str
     db: Path
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def chromium_path() -> str | None:
@@ -41,40 +26,14 @@ def chromium_path() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serving(db: Path, log: Path):
     """`streamlit run dashboard.py` on a free localhost port, reading `db`; no traceback may reach its log."""
-    port = _free_port()
-    env = {**os.environ, "FICHAS_DB": str(db)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", registry.ENTRYPOINT, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"el servidor no respondió: {log.read_text()[-2000:]}")
     try:
-        yield Served(url, db)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+        with server.serving(registry.ENTRYPOINT, db, log) as running:
+            yield Served(running.url, db)
+    except server.ServerFailed as failed:
+        pytest.fail(str(failed))
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
 
 
