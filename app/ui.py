@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from app import db, downloads, figures, queries, registry
+from app import db, downloads, queries, registry
 from app.filters import DIMENSIONS, KEYS, Filters, from_url, option_labels, options, to_url
 from formatting import integer
 
@@ -118,11 +118,6 @@ def leave_legacy_pages_mode() -> NoReturn:
     """
     PagesManager.uses_pages_directory = False
     st.rerun()
-
-
-def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
-    """Colours assigned over every ministerio in the database, so a filter never changes them."""
-    return figures.ministry_colors(queries.fichas_index(snap).frame["ministerio"].unique().tolist())
 
 
 def styled(frame: pd.DataFrame):

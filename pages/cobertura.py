@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import figures, queries, ui
+from app import charts, figures, queries, ui
 
 page = ui.start_page("cobertura")
 snap, filters = page.snap, page.filters
@@ -10,18 +10,23 @@ snap, filters = page.snap, page.filters
 by_ficha = queries.coverage_by_ficha(snap, filters)
 ui.stop_if_empty(by_ficha.frame)
 
-level = (
-    st.segmented_control(
-        "Agrupar por",
-        ["ministerio", "partida"],
-        default="ministerio",
-        format_func=str.capitalize,
-        key="cobertura_nivel",
+grouping_column, order_column = st.columns([2, 1])
+with grouping_column:
+    level = (
+        st.segmented_control(
+            "Agrupar por",
+            ["ministerio", "partida"],
+            default="ministerio",
+            format_func=lambda level: queries.GROUPINGS[level].label,
+            key="cobertura_nivel",
+        )
+        or "ministerio"
     )
-    or "ministerio"
-)
+with order_column:
+    order = charts.order_control("cobertura_orden")
+grouping = queries.GROUPINGS[level]
 grouped = queries.coverage_by(snap, filters, level)
-st.plotly_chart(figures.coverage(grouped.frame, queries.GROUP_COLUMNS[level]), key="chart_coverage")
+charts.show(figures.coverage(grouped.frame, grouping.plural, order), "chart_coverage")
 page.table(
     grouped,
     f"Cobertura por {level}",
@@ -53,6 +58,6 @@ matrix = queries.link_matrix(snap, chosen)
 if matrix.frame.empty:
     st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
 else:
-    st.plotly_chart(figures.link_heatmap(matrix.frame), key="chart_heatmap")
+    charts.show(figures.link_heatmap(matrix.frame), "chart_heatmap")
 page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
 page.workbook_button()

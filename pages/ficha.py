@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import figures, queries, ui
+from app import charts, figures, queries, ui
 from formatting import integer
 
 page = ui.start_page("ficha")
@@ -66,7 +66,7 @@ flows = queries.ficha_flows(snap, chosen)
 if flows.frame.empty:
     st.info("Esta ficha no declara vínculos entre sus secciones.")
 else:
-    st.plotly_chart(figures.sankey(flows.frame, names), key="chart_sankey")
+    charts.show(figures.sankey(flows.frame, names), "chart_sankey")
 page.table(
     flows, "Vínculos de la ficha", "ficha_vinculos", "Etapa om-oi, oi-p o p-c, con el número de origen y de destino."
 )

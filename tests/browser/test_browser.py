@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_in_browser import assert_no_error, serving, wait_for_app
+from app_in_browser import Served, assert_no_error, serving, wait_for_app
 from helpers import HUASCO, ROOT
 
 from app import registry
+from bench.generator import write_corpus
 from etl.build import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,6 +24,10 @@ PAGES = {page.url_path: page.page_title for page in registry.PAGES}
 def screenshot(page, name: str) -> None:
     folder = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / ".pytest_cache" / "capturas")
     folder.mkdir(parents=True, exist_ok=True)
+    # Streamlit scrolls inside its main element, so `full_page` alone captures one screen: grow the window to it.
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(int(height), 16_000)})
+    page.wait_for_timeout(1_000)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
@@ -36,8 +41,28 @@ def test_every_page_draws_without_errors(served, page):
         else:
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
             page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=20_000)
-        if path in ("", "cobertura"):
-            screenshot(page, path or "inicio")
+
+
+@pytest.fixture(scope="module")
+def served_300(tmp_path_factory) -> Served:
+    """The real server on 300 synthetic fichas (bench/generator.py): the scale the screenshots show."""
+    folder = tmp_path_factory.mktemp("corpus300")
+    write_corpus(folder / "fichas", 300, seed=3)
+    assert build([folder / "fichas"], folder / "fichas.duckdb").rejected == 0
+    with serving(folder / "fichas.duckdb", folder / "streamlit.log") as server:
+        yield server
+
+
+def test_every_page_at_300_fichas_draws_and_is_captured(served_300, page):
+    """`make screenshots` keeps these captures (docs/capturas/<slug>.png): every page at 300 fichas."""
+    for spec in registry.PAGES:
+        page.goto(f"{served_300.url}/{spec.url_path}")
+        wait_for_app(page, spec.page_title)
+        if spec.slug != "calidad":
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1_000)  # plotly's first layout pass
+        assert_no_error(page)
+        screenshot(page, spec.slug)
 
 
 def test_filter_through_the_ui_and_download_csv(served, page):
