@@ -30,7 +30,32 @@ class Mutation:
     tests: tuple[str, ...]
 
 
-MUTATIONS: list[Mutation] = []
+CHARTS = "tests/test_charts.py"
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        "charts-group-services-by-name",
+        "app/queries.py",
+        """"sel.servicio_id",
+                 (("sel.servicio_id", "Servicio ID"),""",
+        """"sel.servicio_nombre",
+                 (("any_value(sel.servicio_id)", "Servicio ID"),""",
+        (f"{CHARTS}::test_gender_by_service_draws_one_bar_per_servicio_id",),
+    ),
+    Mutation(
+        "charts-sankey-without-node-x",
+        "app/figures.py",
+        """                "x": [SANKEY_X[prefix] for prefix, _ in nodes],\n""",
+        "",
+        (CHARTS,),
+    ),
+    Mutation(
+        "charts-unsorted",
+        "app/figures.py",
+        """data = data.sort_values(["_value", "name"], ascending=[False, True], na_position="last").head(limit)""",
+        """data = data.head(limit)""",
+        (CHARTS,),
+    ),
+]
 
 
 def _tracked_tree(target: Path) -> None:
