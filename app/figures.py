@@ -9,6 +9,7 @@ Ficha text is data: every label goes through `escape` because plotly reads a sub
 
 import html
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +20,7 @@ from formatting import decimal, integer
 FLAG_COLORS = {"Sí": "#0072B2", "No": "#E69F00", "Desconocido": "#8C8C8C"}
 FLAG_NAMES = {"Género": "enfoque de género", "Territorial": "gestión territorial"}
 BAR_COLOR = "#0072B2"
-LABEL_LIMIT = 42  # a service's tick text
+LABEL_LIMIT = 52  # a service's tick text
 MINISTRY_LABEL_LIMIT = 66  # every official ministry name fits whole (the longest has 60 characters)
 LOG_SPAN = 100  # use a log axis when the largest value is this many times the smallest
 MAX_BARS = 30  # more bars than this are unreadable; the table beside the chart has every row
@@ -54,7 +55,7 @@ def _layout(fig: go.Figure, height: int | None = None, **layout) -> go.Figure:
     fig.update_layout(
         separators=",.",
         height=height,
-        margin={"l": 10, "r": 30, "t": 90, "b": 10},
+        margin={"l": 10, "r": 30, "t": 80 if len(fig.data) > 1 else 50, "b": 10},
         font={"size": 13},
         hoverlabel={"align": "left"},
         # The title on the first line of the top margin, the legend on the second: they never overlap.
@@ -409,6 +410,13 @@ SANKEY_X = {"OM": 0.001, "OI": 0.333, "P": 0.666, "C": 0.999}  # plotly ignores 
 _SANKEY_LINKS = {"om-oi": ("OM", "OI"), "oi-p": ("OI", "P"), "p-c": ("P", "C")}
 _SANKEY_COLORS = {"OM": "#0072B2", "OI": "#009E73", "P": "#E69F00", "C": "#CC79A7"}
 _SANKEY_WIDTH = 0.78  # the rest, on the right, lists the nodes without links
+# Label lengths: products' labels (right of their nodes) and clients' (left of theirs) share one gap.
+_SANKEY_LABEL = {"OM": 40, "OI": 40, "P": 20, "C": 20}
+
+
+def wrapped(text, width: int = 70) -> str:
+    """Escaped text in lines of about `width` characters, for a hover box."""
+    return "<br>".join(escape(line) for line in textwrap.wrap(str(text), width)) or escape(text)
 
 
 def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:
@@ -438,11 +446,17 @@ def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:
             arrangement="fixed",
             domain={"x": [0, _SANKEY_WIDTH], "y": [0, 1]},
             node={
-                "label": [f"{prefix} {number}: {short(names[prefix][number], 26)}" for prefix, number in nodes],
+                "label": [
+                    f"{prefix} {number}: {short(names[prefix][number], _SANKEY_LABEL[prefix])}"
+                    for prefix, number in nodes
+                ],
                 "x": [SANKEY_X[prefix] for prefix, _ in nodes],
                 "y": ys,
-                "customdata": [f"{SANKEY_STAGES[prefix]} {number}" for prefix, number in nodes],
-                "hovertemplate": "<b>%{customdata}</b><br>%{label}<extra></extra>",
+                "customdata": [
+                    f"<b>{SANKEY_STAGES[prefix]} {number}</b><br>{wrapped(names[prefix][number])}"
+                    for prefix, number in nodes
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
                 "color": [_SANKEY_COLORS[prefix] for prefix, _ in nodes],
                 "pad": 10,
                 "thickness": 14,
@@ -473,4 +487,4 @@ def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:
         align="left", text="<b>Sin vínculos</b><br>" + ("<br>".join(unlinked) if unlinked else "(ninguno)"),
     )  # fmt: skip
     tallest = max([len(stage) for stage in per_stage.values()] + [len(unlinked) * 0.8, 1])
-    return _layout(fig, int(max(420, 34 * tallest + 120)), margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return _layout(fig, int(max(420, 40 * tallest + 120)), margin={"l": 10, "r": 10, "t": 40, "b": 10})
