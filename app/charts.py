@@ -15,6 +15,22 @@ def show(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, key=key, config=figures.CONFIG)
 
 
+def grouping_controls(levels: list[str], key: str) -> tuple[queries.Grouping, str]:
+    """ "Agrupar por" (the first level by default) and "Ordenar por" side by side: the grouping and the order."""
+    grouping_column, order_column = st.columns([2, 1])
+    with grouping_column:
+        level = st.segmented_control(
+            "Agrupar por",
+            levels,
+            default=levels[0],
+            format_func=lambda level: queries.GROUPINGS[level].label,
+            key=f"{key}_nivel",
+        )
+    with order_column:
+        order = order_control(f"{key}_orden")
+    return queries.GROUPINGS[level or levels[0]], order
+
+
 def order_control(key: str) -> str:
     """A small "Ordenar por Valor | Nombre" control; "valor" (largest first) unless the user picks "nombre"."""
     chosen = st.segmented_control(

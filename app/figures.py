@@ -24,6 +24,7 @@ LABEL_LIMIT = 52  # a service's tick text
 MINISTRY_LABEL_LIMIT = 66  # every official ministry name fits whole (the longest has 60 characters)
 LOG_SPAN = 100  # use a log axis when the largest value is this many times the smallest
 MAX_BARS = 30  # more bars than this are unreadable; the table beside the chart has every row
+MAX_ROWS = 40  # heatmap rows: every ministry and partida of a year fits
 ORDERS = {"valor": "Valor", "nombre": "Nombre"}  # how a chart's groups are sorted
 PERCENT_TICKS = [0, 25, 50, 75, 100]
 FEMININE = {"fichas", "partidas"}
@@ -229,7 +230,7 @@ def coverage(frame: pd.DataFrame, plural: str, order: str = "valor") -> go.Figur
     Sorted by the mean of the three shares (the most covered first), or by name.
     """
     shares = list(COVERAGE_SHARES)
-    data = ordered(frame, frame[shares].mean(axis=1), order)
+    data = ordered(frame, frame[shares].mean(axis=1), order, MAX_ROWS)
     columns = [names[0].replace(" ", "<br>", 2).replace("<br>", " ", 1) for names in COVERAGE_SHARES.values()]
     cells = [
         [decimal(row[share]) + " %" if pd.notna(row[share]) else "—" for share in shares] for _, row in data.iterrows()

@@ -10,21 +10,8 @@ snap, filters = page.snap, page.filters
 by_ficha = queries.coverage_by_ficha(snap, filters)
 ui.stop_if_empty(by_ficha.frame)
 
-grouping_column, order_column = st.columns([2, 1])
-with grouping_column:
-    level = (
-        st.segmented_control(
-            "Agrupar por",
-            ["ministerio", "partida"],
-            default="ministerio",
-            format_func=lambda level: queries.GROUPINGS[level].label,
-            key="cobertura_nivel",
-        )
-        or "ministerio"
-    )
-with order_column:
-    order = charts.order_control("cobertura_orden")
-grouping = queries.GROUPINGS[level]
+grouping, order = charts.grouping_controls(["ministerio", "partida"], "cobertura")
+level = grouping.level
 grouped = queries.coverage_by(snap, filters, level)
 charts.show(figures.coverage(grouped.frame, grouping.plural, order), "chart_coverage")
 page.table(

@@ -13,21 +13,8 @@ ui.stop_if_empty(
 
 charts.budget_shares(snap, filters)
 
-grouping_column, order_column = st.columns([2, 1])
-with grouping_column:
-    level = (
-        st.segmented_control(
-            "Agrupar por",
-            ["ministerio", "partida", "servicio"],
-            default="ministerio",
-            format_func=lambda level: queries.GROUPINGS[level].label,
-            key="flags_nivel",
-        )
-        or "ministerio"
-    )
-with order_column:
-    order = charts.order_control("flags_orden")
-grouping = queries.GROUPINGS[level]
+grouping, order = charts.grouping_controls(["ministerio", "partida", "servicio"], "flags")
+level = grouping.level
 grouped = queries.flags_by(snap, filters, level)
 ui.explain(
     "Cada barra reparte el 100 % de los productos estratégicos del grupo según la columna «Aplica …» de su ficha: "
