@@ -407,12 +407,13 @@ def clients_by_service(frame: pd.DataFrame, order: str = "valor") -> go.Figure:
 # -- one ficha's flow ------------------------------------------------------------------------------------------------
 
 SANKEY_STAGES = {"OM": "Objetivos ministeriales", "OI": "Objetivos institucionales", "P": "Productos", "C": "Clientes"}
-SANKEY_X = {"OM": 0.001, "OI": 0.333, "P": 0.666, "C": 0.999}  # plotly ignores x of exactly 0 or 1
+# Column positions (plotly ignores an x of exactly 0 or 1); the widest gap holds products' and clients' labels.
+SANKEY_X = {"OM": 0.001, "OI": 0.29, "P": 0.55, "C": 0.999}
 _SANKEY_LINKS = {"om-oi": ("OM", "OI"), "oi-p": ("OI", "P"), "p-c": ("P", "C")}
 _SANKEY_COLORS = {"OM": "#0072B2", "OI": "#009E73", "P": "#E69F00", "C": "#CC79A7"}
-_SANKEY_WIDTH = 0.78  # the rest, on the right, lists the nodes without links
+_SANKEY_WIDTH = 0.8  # the rest, on the right, lists the nodes without links
 # Label lengths: products' labels (right of their nodes) and clients' (left of theirs) share one gap.
-_SANKEY_LABEL = {"OM": 40, "OI": 40, "P": 20, "C": 20}
+_SANKEY_LABEL = {"OM": 26, "OI": 22, "P": 18, "C": 18}
 
 
 def wrapped(text, width: int = 70) -> str:
