@@ -257,7 +257,7 @@ def coverage(frame: pd.DataFrame, plural: str, order: str = "valor") -> go.Figur
             zmax=100,
             xgap=2,
             ygap=2,
-            colorbar={"title": "% cubierto", "ticksuffix": " %", "tickvals": PERCENT_TICKS},
+            colorbar={"title": "% cubierto", "tickvals": PERCENT_TICKS, "ticktext": [f"{t} %" for t in PERCENT_TICKS]},
         )
     )
     _category_axis(fig, data)
