@@ -24,7 +24,9 @@ PAGES = {page.url_path: page.page_title for page in registry.PAGES}
 def screenshot(page, name: str) -> None:
     folder = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / ".pytest_cache" / "capturas")
     folder.mkdir(parents=True, exist_ok=True)
-    # Streamlit scrolls inside its main element, so `full_page` alone captures one screen: grow the window to it.
+    # Streamlit scrolls inside its main element, so `full_page` alone captures one screen: fit the window to it.
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": 1000})
+    page.wait_for_timeout(500)
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": page.viewport_size["width"], "height": min(int(height), 16_000)})
     page.wait_for_timeout(1_000)
