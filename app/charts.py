@@ -11,6 +11,11 @@ from app.filters import Filters
 from formatting import integer, percent
 
 
+def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
+    """Colours assigned over every ministerio in the database, so a filter never changes them."""
+    return figures.ministry_colors(queries.fichas_index(snap).frame["ministerio"].unique().tolist())
+
+
 def show(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, key=key, config=figures.CONFIG)
 

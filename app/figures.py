@@ -12,6 +12,7 @@ import math
 import textwrap
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 
 from formatting import decimal, integer
@@ -20,6 +21,7 @@ from formatting import decimal, integer
 FLAG_COLORS = {"Sí": "#0072B2", "No": "#E69F00", "Desconocido": "#8C8C8C"}
 FLAG_NAMES = {"Género": "enfoque de género", "Territorial": "gestión territorial"}
 BAR_COLOR = "#0072B2"
+_MINISTRY_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Alphabet  # lines of the Evolución page
 LABEL_LIMIT = 52  # a service's tick text
 MINISTRY_LABEL_LIMIT = 66  # every official ministry name fits whole (the longest has 60 characters)
 LOG_SPAN = 100  # use a log axis when the largest value is this many times the smallest
@@ -49,6 +51,11 @@ def short(text, limit: int = LABEL_LIMIT) -> str:
     """Abbreviated, escaped label; the full text goes in the hover."""
     text = str(text)
     return escape(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+
+
+def ministry_colors(ministerios: list[str]) -> dict[str, str]:
+    """The same colour for a ministerio on every page: assigned by its place among all ministerios."""
+    return {name: _MINISTRY_PALETTE[i % len(_MINISTRY_PALETTE)] for i, name in enumerate(sorted(ministerios))}
 
 
 def _layout(fig: go.Figure, height: int | None = None, **layout) -> go.Figure:
@@ -490,3 +497,63 @@ def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:
     )  # fmt: skip
     tallest = max([len(stage) for stage in per_stage.values()] + [len(unlinked) * 0.8, 1])
     return _layout(fig, int(max(420, 40 * tallest + 120)), margin={"l": 10, "r": 10, "t": 40, "b": 10})
+
+
+# -- evolution across years ------------------------------------------------------------------------
+
+TREND_PANELS = [  # (column, panel title, whether it is a share in %)
+    ("Fichas", "Fichas", False),
+    ("Productos", "Productos estratégicos", False),
+    ("% con enfoque de género", "% con enfoque de género", True),
+    ("% con gestión territorial", "% con gestión territorial", True),
+    ("% objetivos ministeriales vinculados", "% objetivos ministeriales vinculados", True),
+]
+TREND_COLOR = "#0072B2"
+
+
+def trend(frame: pd.DataFrame, colors: dict[str, str] | None = None, series: str | None = None) -> go.Figure:
+    """Small multiples, one panel per indicator, years on x; one line per value of `series` (or one line in all).
+
+    Years are whole numbers on the axis (`2021`, never `2.021`); shares keep their 0-100 % scale.
+    """
+    from plotly.subplots import make_subplots  # only this figure needs it
+
+    fig = make_subplots(rows=2, cols=3, subplot_titles=[title for _, title, _ in TREND_PANELS],
+                        horizontal_spacing=0.07, vertical_spacing=0.16)  # fmt: skip
+    if series is None:
+        groups = [(None, frame)]
+    else:  # the legend lists the largest first
+        sizes = frame.groupby(series)["Fichas"].sum()
+        order = sorted(sizes.index, key=lambda name: (-sizes[name], name))
+        groups = [(name, frame[frame[series] == name]) for name in order]
+    for index, (column, title, share) in enumerate(TREND_PANELS):
+        row, col = divmod(index, 3)
+        for name, data in groups:
+            label = "Total del filtro" if name is None else str(name)
+            value = "%{y:.1f} %" if share else "%{y:,d}"
+            fig.add_scatter(
+                x=data["Año"],
+                y=data[column],
+                mode="lines+markers" if name is not None else "lines+markers+text",  # one line: values labelled
+                texttemplate="%{y:.1f} %" if share else "%{y:,d}",
+                textposition="top center",
+                cliponaxis=False,
+                name=short(label, 48),
+                legendgroup=label,
+                showlegend=index == 0 and name is not None,
+                line={"color": TREND_COLOR if name is None else (colors or {}).get(name, "#4C4C4C"), "width": 2},
+                hovertemplate=f"<b>{escape(label)}</b><br>Año %{{x}}<br>{title}: {value}<extra></extra>",
+                row=row + 1,
+                col=col + 1,
+            )
+        if share:
+            ticks = [0, 25, 50, 75, 100]
+            fig.update_yaxes(range=[0, 108], tickvals=ticks, ticktext=[f"{tick} %" for tick in ticks], row=row + 1,
+                             col=col + 1)  # fmt: skip
+        else:
+            fig.update_yaxes(rangemode="tozero", tickformat=",d", row=row + 1, col=col + 1)
+    years = sorted(frame["Año"].unique())
+    fig.update_xaxes(tickvals=years, tickformat="d", hoverformat="d", range=[years[0] - 0.5, years[-1] + 0.5])
+    _layout(fig, 600)
+    # The legend fills the sixth cell of the grid, beside the last panel.
+    return fig.update_layout(legend={"orientation": "v", "x": 0.71, "y": 0.42, "yanchor": "top", "xanchor": "left"})

@@ -288,7 +288,7 @@ def test_budget_shares_where_fichas_carry_budgets(budget_db, monkeypatch):
         assert metrics == expected, page
         assert len(captions) == 1 and captions[0].startswith("Presupuesto informado en 1 de 2 fichas (400.000 miles")
     # A filter whose fichas carry no budget shows nothing about it.
-    at = start(budget_db, monkeypatch, servicio="GOBIERNO REGIONAL REGIÓN LOS LAGOS")
+    at = start(budget_db, monkeypatch, servicio="05-70")
     assert budget_view(at) == ({}, [])
 
 
