@@ -9,6 +9,7 @@ from conftest import FICHAS_DIR, HUASCO, ROOT, query
 
 from etl import loader
 from etl.build import build
+from etl.errors import WriteError
 
 
 def run_etl(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
@@ -87,8 +88,8 @@ def test_failed_build_leaves_previous_database(tmp_path, monkeypatch):
             raise OSError(28, "No queda espacio en el dispositivo")
 
     monkeypatch.setattr(loader, "_bulk_insert", insert_then_fail)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match=f"No se pudo escribir la base «{db}»: sin espacio en disco"):
         build([FICHAS_DIR], db, force=True)
     assert db.read_bytes() == before
     assert query(db, "select count(*) from fichas") == [(2,)]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["f.duckdb"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".f.duckdb.manifest.json", "f.duckdb"]
