@@ -21,7 +21,7 @@ from etl.duplicates import FirstPathWins
 from etl.errors import FichaError, WriteError, write_cause
 from etl.manifest import FileRecord, Stored
 from etl.model import ERROR
-from etl.sources import SUFFIXES, Identity, Source, UsageError, absolute_name, discover, display_name, identity, read
+from etl.sources import SUFFIXES, Identity, Source, UsageError, discover, display_name, identity, read
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
@@ -89,7 +89,7 @@ def build(
     """
     files = discover(paths)
     stored = manifest.load(db_path)
-    _refuse_foreign_target(db_path, files, stored, replace)
+    _refuse_foreign_target(db_path, paths, files, stored, replace)
     inputs = None
     if not force and stored is not None:
         inputs = _inventory(files, stored, progress)
@@ -164,15 +164,18 @@ def _inventory(files: list[Path], stored: Stored | None, progress) -> list[Input
     return inputs
 
 
-def _refuse_foreign_target(db_path: Path, files: list[Path], stored: Stored | None, replace: bool) -> None:
+def _refuse_foreign_target(
+    db_path: Path, paths: list[Path], files: list[Path], stored: Stored | None, replace: bool
+) -> None:
     """Never overwrite an input file, nor a file that is not a database this ETL wrote, unless told to."""
     if replace or not os.path.lexists(db_path):
         return
     hint = "Elija otro --db, o use --reemplazar si de verdad quiere sobrescribirlo."
-    if db_path.suffix.lower() in SUFFIXES or any(absolute_name(file) == absolute_name(db_path) for file in files):
-        target = os.path.realpath(db_path)
-        if any(os.path.realpath(file) == target for file in files):
-            raise UsageError(f"«{db_path}» es una de las fichas de entrada; no se sobrescribe. {hint}")
+    # A folder yields only files with an input suffix: any other file is an input only if named by itself.
+    candidates = files if db_path.suffix.lower() in SUFFIXES else [path for path in paths if not path.is_dir()]
+    target = os.path.realpath(db_path)
+    if any(os.path.realpath(file) == target for file in candidates):
+        raise UsageError(f"«{db_path}» es una de las fichas de entrada; no se sobrescribe. {hint}")
     if stored is None:
         from etl import loader  # only when no manifest vouches for the file
 

@@ -1,10 +1,9 @@
 """Own the database contract: the schema, the bulk load, the integrity checks and the atomic swap of the finished
 file."""
 
-import itertools
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,7 +166,7 @@ FILE_TABLES = ("problemas", "archivos")  # rows per input file; every other tabl
 FINGERPRINT = "huella"
 ETL_VERSION_KEY = "version_etl"
 BUILT = "construida"
-BATCH_FICHAS = 500  # files per insert: few statements, and the build never holds every row at once
+BATCH_FICHAS = 500  # parsed fichas per insert: few statements, and the build never holds every row at once
 DUCKDB_MAGIC = b"DUCK"  # at byte 8 of every DuckDB file
 
 
@@ -185,10 +184,16 @@ class Fate:
 T = TypeVar("T")
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of `size` items (the last may be shorter)."""
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
+def batched(items: Iterable[T], size: int, weight: Callable[[T], int] = lambda item: 1) -> Iterator[list[T]]:
+    """Consecutive lists of items whose weights add up to `size` (the last may weigh less)."""
+    batch, total = [], 0
+    for item in items:
+        batch.append(item)
+        total += weight(item)
+        if total >= size:
+            yield batch
+            batch, total = [], 0
+    if batch:
         yield batch
 
 
@@ -229,7 +234,7 @@ def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[s
     """Insert the fates' rows a batch at a time (parsed while the previous batch loads); return the fichas and
     files whose rows are to be copied from the previous database."""
     copied_fichas, copied_files = [], []
-    for batch in batched(fates, BATCH_FICHAS):
+    for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.rows is not None):
         rows: dict[str, list[tuple]] = defaultdict(list)
         for fate in batch:
             rows["archivos"].append(fate.archivo)
