@@ -6,7 +6,7 @@ FICHAS ?= data/fichas
 export FICHAS_DB ?= data/fichas.duckdb
 PORT ?= 8501
 
-.PHONY: run build test lint bench screenshots clean
+.PHONY: run build test lint bench screenshots mutants clean
 
 $(VENV)/.run-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,14 @@ lint: $(VENV)/.dev-installed
 	$(PY) -m ruff format --check .
 
 screenshots: $(VENV)/.dev-installed
-	SCREENSHOTS_DIR=docs/capturas $(PY) -m pytest tests/test_browser.py -k every_page
+	SCREENSHOTS_DIR=docs/capturas $(PY) -m pytest tests/browser/test_browser.py -k every_page
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
+
+# Not part of `make test`: breaks the code on purpose, one named mutation at a time, and expects a test to fail.
+mutants: $(VENV)/.dev-installed
+	$(PY) tests/mutants.py
 
 clean:
 	rm -rf $(VENV) $(FICHAS_DB) bench/out

@@ -1,17 +1,15 @@
-"""Entrypoint: page configuration, navigation, the shared sidebar filter, and the Inicio page."""
+"""Entrypoint: page configuration, navigation over app/registry.py, the shared sidebar filter, and the Inicio page."""
 
 import logging
 
 import streamlit as st
 
-from app import db, figures, queries, ui
+from app import db, figures, queries, registry, ui
 from formatting import integer, percent
-
-PAGES_DIR = "pages"
 
 
 def inicio() -> None:
-    page = ui.start_page("Fichas de Definiciones Estratégicas (Formulario A1)", "inicio", "Inicio")
+    page = ui.start_page(registry.HOME.slug)
     snap, filters = page.snap, page.filters
     overview = queries.overview_by_ministerio(snap, filters)
     ui.stop_if_empty(overview.frame)
@@ -57,15 +55,10 @@ def main() -> None:
     st.set_page_config(page_title="Fichas A1 · DIPRES", page_icon=":material/insights:", layout="wide")
     navigation = st.navigation(
         [
-            st.Page(inicio, title="Inicio", icon=":material/home:", default=True),
-            st.Page(f"{PAGES_DIR}/cobertura.py", title="Cobertura de objetivos", icon=":material/account_tree:"),
-            st.Page(f"{PAGES_DIR}/genero_territorial.py", title="Enfoque de género y gestión territorial",
-                    icon=":material/diversity_3:"),
-            st.Page(f"{PAGES_DIR}/clientes.py", title="Clientes y cuantificación", icon=":material/groups:"),
-            st.Page(f"{PAGES_DIR}/ficha.py", title="Ficha", icon=":material/description:"),
-            st.Page(f"{PAGES_DIR}/calidad.py", title="Calidad de datos", icon=":material/rule:"),
+            st.Page(inicio if page.is_home else page.file, title=page.title, icon=page.icon, default=page.is_home)
+            for page in registry.PAGES
         ]
-    )  # fmt: skip
+    )
     try:
         snap = db.snapshot()
     except db.DatabaseUnavailable as missing:

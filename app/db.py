@@ -68,8 +68,8 @@ def _connection(snap: Snapshot) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def query(snap: Snapshot, sql: str, params: list | tuple = ()) -> pd.DataFrame:
-    """Run one read query on its own cursor."""
+def query(snap: Snapshot, sql: str, params: dict[str, object] | None = None) -> pd.DataFrame:
+    """Run one read query on its own cursor; `params` fill the SQL's named parameters (`$name`)."""
     with _connection(snap).cursor() as cursor:
         cursor.execute(f"use {ALIAS}")
-        return cursor.execute(sql, list(params)).df()
+        return cursor.execute(sql, params or {}).df()

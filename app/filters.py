@@ -1,6 +1,7 @@
 """The sidebar filter as a small value: parsed from the URL, narrowed into options, turned into SQL.
 
-SQL text only ever names columns from `DIMENSIONS`; every user value travels as a parameter.
+`DIMENSIONS` is the one table of filter dimensions. SQL text only ever names columns from it; every user value
+travels as a named parameter.
 """
 
 import re
@@ -8,9 +9,36 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-# URL parameter / widget key -> column of `fichas`, in sidebar order.
-DIMENSIONS = {"ministerio": "ministerio", "partida": "partida", "servicio": "servicio", "anio": "anio"}
-LABELS = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio", "anio": "Año"}
+
+@dataclass(frozen=True)
+class Dimension:
+    """One sidebar filter.
+
+    `key` names the URL parameter, the widget, the `Filters` field and the SQL parameter; `column` is the
+    column of `fichas` whose values it selects (it may differ from `key`). `option_label`, an SQL expression
+    over `fichas f`, is what each option shows instead of the bare value (say, a partida with its name).
+    """
+
+    key: str
+    label: str  # Spanish, as the sidebar and the filter description say it
+    column: str
+    newest_first: bool = False  # options in descending order (years)
+    option_label: str | None = None
+
+    def sql(self, alias: str = "f") -> str:
+        """The column as text: selected values come from the URL and the widgets as strings."""
+        return f"cast({alias}.{self.column} as varchar)"
+
+
+# In sidebar order.
+DIMENSIONS = (
+    Dimension("ministerio", "Ministerio", "ministerio"),
+    Dimension("partida", "Partida", "partida"),
+    Dimension("servicio", "Servicio", "servicio"),
+    Dimension("anio", "Año", "anio", newest_first=True),
+)
+KEYS = tuple(dimension.key for dimension in DIMENSIONS)
+_BY_KEY = {dimension.key: dimension for dimension in DIMENSIONS}
 MAX_URL_VALUES = 200
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f`\\]")
 
@@ -27,28 +55,25 @@ class Filters:
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         return [(field.name, getattr(self, field.name)) for field in fields(self)]
 
-    @property
-    def active(self) -> bool:
-        return any(values for _, values in self.items())
-
     def describe(self) -> str:
         """Spanish one-liner of the filter, for page captions and the workbook's first sheet."""
-        parts = [f"{LABELS[name]}: {', '.join(values)}" for name, values in self.items() if values]
+        parts = [f"{_BY_KEY[name].label}: {', '.join(values)}" for name, values in self.items() if values]
         return "; ".join(parts) if parts else "Sin filtros (todas las fichas)"
 
 
-def where_clause(filters: Filters, alias: str = "f") -> tuple[str, list]:
+def where_clause(filters: Filters, alias: str = "f") -> tuple[str, dict[str, list[str]]]:
     """`(sql, params)` restricting fichas aliased `alias` to the filter; `true` when nothing is selected.
 
+    Each selected dimension is one named parameter, called as the dimension:
+
     >>> where_clause(Filters(partida=("09",)))
-    ('list_contains(?, f.partida)', [['09']])
+    ('list_contains($partida, cast(f.partida as varchar))', {'partida': ['09']})
     """
-    clauses, params = [], []
+    clauses, params = [], {}
     for name, values in filters.items():
         if values:
-            column = f"cast({alias}.{DIMENSIONS[name]} as varchar)" if name == "anio" else f"{alias}.{name}"
-            clauses.append(f"list_contains(?, {column})")
-            params.append(list(values))
+            clauses.append(f"list_contains(${name}, {_BY_KEY[name].sql(alias)})")
+            params[name] = list(values)
     return (" and ".join(clauses) or "true"), params
 
 
@@ -56,14 +81,22 @@ def from_url(params: dict[str, list[str]], known: dict[str, set[str]]) -> tuple[
     """Filters from URL query values, keeping only known values; also returns a notice per ignored value."""
     chosen: dict[str, tuple[str, ...]] = {}
     ignored: list[str] = []
-    for name in DIMENSIONS:
+    for dimension in DIMENSIONS:
+        name = dimension.key
         values = [value for value in params.get(name, [])[:MAX_URL_VALUES] if value != ""]  # `?anio=` means all
         valid = [value for value in dict.fromkeys(values) if value in known.get(name, set())]
-        ignored += [f"{LABELS[name]} = {printable(value)}" for value in values if value not in known.get(name, set())]
+        ignored += [
+            f"{dimension.label} = {printable(value)}" for value in values if value not in known.get(name, set())
+        ]
         chosen[name] = tuple(valid)
-    if any(len(params.get(name, [])) > MAX_URL_VALUES for name in DIMENSIONS):
+    if any(len(params.get(name, [])) > MAX_URL_VALUES for name in KEYS):
         ignored.append(f"más de {MAX_URL_VALUES} valores en un parámetro")
     return Filters(**chosen), ignored
+
+
+def to_url(filters: Filters) -> dict[str, list[str]]:
+    """The URL query values of a filter, in sidebar order; a dimension with nothing selected is left out."""
+    return {name: list(values) for name, values in filters.items() if values}
 
 
 def printable(value: str, limit: int = 40) -> str:
@@ -78,7 +111,8 @@ def options(fichas: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
     Values already selected stay listed (with their count, possibly 0) so a selection is never dropped.
     """
     result = {}
-    for name in DIMENSIONS:
+    for dimension in DIMENSIONS:
+        name = dimension.key
         mask = pd.Series(True, index=fichas.index)
         for other, values in filters.items():
             if other != name and values:
@@ -86,5 +120,22 @@ def options(fichas: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
         counts = fichas.loc[mask, name].value_counts()
         selected = [value for value in getattr(filters, name) if value not in counts.index]
         counts = pd.concat([counts, pd.Series(0, index=selected, dtype="int64")])
-        result[name] = counts.sort_index(ascending=name != "anio")
+        result[name] = counts.sort_index(ascending=not dimension.newest_first)
     return result
+
+
+def label_column(dimension: Dimension) -> str:
+    """The column of the fichas index holding a dimension's option labels."""
+    return f"{dimension.key}_label"
+
+
+def option_labels(fichas: pd.DataFrame, dimensions: tuple[Dimension, ...] = DIMENSIONS) -> dict[str, dict[str, str]]:
+    """For each dimension, value -> the text its option shows when it has an `option_label` (else nothing)."""
+    labels = {}
+    for dimension in dimensions:
+        if dimension.option_label is None:
+            labels[dimension.key] = {}
+        else:
+            first = fichas.drop_duplicates(dimension.key)
+            labels[dimension.key] = dict(zip(first[dimension.key], first[label_column(dimension)], strict=True))
+    return labels

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import db
-from app.filters import Filters, where_clause
+from app.filters import DIMENSIONS, KEYS, Filters, label_column, where_clause
 
 GROUP_COLUMNS = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio"}
 
@@ -20,22 +20,32 @@ GROUP_COLUMNS = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "
 class Result:
     frame: pd.DataFrame
     sql: str
-    params: list
+    params: dict[str, object]
+
+    def params_sql(self) -> str:
+        """The parameters by name, as SQL comments, for "Ver SQL"."""
+        if not self.params:
+            return "-- sin parámetros"
+        return "\n".join(f"-- ${name} = {value!r}" for name, value in self.params.items())
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _frame(snap: db.Snapshot, sql: str, params: list) -> pd.DataFrame:
+def _frame(snap: db.Snapshot, sql: str, params: dict[str, object]) -> pd.DataFrame:
     return db.query(snap, sql, params)
 
 
-def _run(snap: db.Snapshot, sql: str, params: list) -> Result:
+def _run(snap: db.Snapshot, sql: str, **params: object) -> Result:
+    """Run `sql` with DuckDB named parameters: `$name` in the SQL, `name=value` here."""
     return Result(_frame(snap, sql, params), sql.strip(), params)
 
 
-def _selected(filters: Filters) -> tuple[str, list]:
-    """The CTE `sel`: the fichas the filter keeps."""
-    where, params = where_clause(filters)
-    return f"with sel as (\n    select * from fichas f where {where}\n)", params
+def _filtered(snap: db.Snapshot, filters: Filters, body: str, *ctes: str, **params: object) -> Result:
+    """Run `body` over `sel`, the fichas the filter keeps; `ctes` (`name as (...)`) follow `sel` in its `with`."""
+    where, where_params = where_clause(filters)
+    if clash := where_params.keys() & params.keys():
+        raise ValueError(f"parameter names used by the filter: {sorted(clash)}")
+    with_list = ",\n".join([f"sel as (\n    select * from fichas f where {where}\n)", *ctes])
+    return _run(snap, f"with {with_list}\n{body}", **where_params, **params)
 
 
 def _group(level: str) -> tuple[str, str]:
@@ -48,19 +58,23 @@ def _group(level: str) -> tuple[str, str]:
 # -- filters and headline -------------------------------------------------------------------------
 
 
-def fichas_index(snap: db.Snapshot) -> pd.DataFrame:
-    """Every ficha's filter dimensions (small: one row per ficha), for the sidebar options."""
-    sql = """
-        select ficha_id, ministerio, partida, servicio, cast(anio as varchar) as anio
-        from fichas order by ministerio, partida, servicio, anio
-    """
-    return _frame(snap, sql, [])
+def fichas_index(snap: db.Snapshot) -> Result:
+    """Every ficha's filter dimensions (small: one row per ficha), for the sidebar options and their labels."""
+    columns = [f"{dimension.sql()} as {dimension.key}" for dimension in DIMENSIONS]
+    columns += [
+        f"{dimension.option_label} as {label_column(dimension)}"
+        for dimension in DIMENSIONS
+        if dimension.option_label is not None
+    ]
+    sql = f"""
+select f.ficha_id, {", ".join(columns)}
+from fichas f order by {", ".join(KEYS)}
+"""
+    return _run(snap, sql)
 
 
 def headline(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}
+    sql = """
 select
     (select count(*) from sel) as fichas,
     (select count(distinct servicio) from sel) as servicios,
@@ -75,15 +89,15 @@ select
     (select cast(sum(c.cuantificacion) as bigint) from clientes c join sel using (ficha_id)) as suma_cuantificacion
 from productos p join sel using (ficha_id)
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql)
 
 
 def overview_by_ministerio(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}, productos_sel as (
+    productos_sel = """
+productos_sel as (
     select sel.ministerio, p.* from productos p join sel using (ficha_id)
-)
+)"""
+    sql = """
 select
     sel.ministerio as "Ministerio",
     count(distinct sel.ficha_id) as "Fichas",
@@ -97,14 +111,13 @@ from sel
 group by sel.ministerio
 order by "Productos" desc, "Ministerio"
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql, productos_sel)
 
 
 # -- coverage --------------------------------------------------------------------------------------
 
 # Per ficha: totals and covered counts, each table counted once per ficha and joined (not six subqueries a ficha).
-_COVERAGE_COUNTS = """
-counts as (
+_COVERAGE_COUNTS = """counts as (
     select
         sel.ficha_id,
         coalesce(om.n, 0) as om,
@@ -126,9 +139,7 @@ counts as (
 
 
 def coverage_by_ficha(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}, {_COVERAGE_COUNTS}
+    sql = """
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
@@ -148,15 +159,13 @@ select
 from sel join counts c using (ficha_id)
 order by sel.anio desc, sel.ministerio, sel.servicio
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql, _COVERAGE_COUNTS)
 
 
 def coverage_by(snap: db.Snapshot, filters: Filters, level: str) -> Result:
     """Coverage pooled over the fichas of each ministerio or partida (sums of covered over sums of totals)."""
     column, header = _group(level)
-    cte, params = _selected(filters)
     sql = f"""
-{cte}, {_COVERAGE_COUNTS}
 select
     {column} as "{header}",
     count(*) as "Fichas",
@@ -167,14 +176,13 @@ from sel join counts c using (ficha_id)
 group by {column}
 order by {column}
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql, _COVERAGE_COUNTS)
 
 
 def uncovered(snap: db.Snapshot, filters: Filters) -> Result:
     """Every objective, product and client that hangs on nothing, named in full."""
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}, sueltos as (
+    sueltos = """
+sueltos as (
     select o.ficha_id, 'Objetivo ministerial sin objetivo institucional' as tipo, o.numero, o.descripcion
     from objetivos_ministeriales o join sel using (ficha_id)
     where not exists (select 1 from objetivo_institucional_ministerial l
@@ -197,7 +205,8 @@ def uncovered(snap: db.Snapshot, filters: Filters) -> Result:
     select c.ficha_id, 'Cliente sin producto', c.numero, c.descripcion
     from clientes c join sel using (ficha_id)
     where not exists (select 1 from producto_cliente l where l.ficha_id = c.ficha_id and l.cliente = c.numero)
-)
+)"""
+    sql = """
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
@@ -208,7 +217,7 @@ select
 from sueltos s join sel using (ficha_id)
 order by sel.anio desc, sel.ministerio, sel.servicio, s.tipo, s.numero
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql, sueltos)
 
 
 def link_matrix(snap: db.Snapshot, ficha_id: str) -> Result:
@@ -224,10 +233,10 @@ from objetivos_institucionales oi
 join objetivos_ministeriales om on om.ficha_id = oi.ficha_id
 left join objetivo_institucional_ministerial l
     on l.ficha_id = oi.ficha_id and l.objetivo_institucional = oi.numero and l.objetivo_ministerial = om.numero
-where oi.ficha_id = ?
+where oi.ficha_id = $ficha_id
 order by oi.numero, om.numero
 """
-    return _run(snap, sql, [ficha_id])
+    return _run(snap, sql, ficha_id=ficha_id)
 
 
 # -- gender and territorial ------------------------------------------------------------------------
@@ -235,9 +244,7 @@ order by oi.numero, om.numero
 
 def flags_by(snap: db.Snapshot, filters: Filters, level: str) -> Result:
     column, header = _group(level)
-    cte, params = _selected(filters)
     sql = f"""
-{cte}
 select
     {column} as "{header}",
     count(*) as "Productos",
@@ -253,27 +260,25 @@ from productos p join sel using (ficha_id)
 group by {column}
 order by {column}
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql)
 
 
-_FLAG_TEXT = "case {0} when true then 'Sí' when false then 'No' else 'Desconocido' end"
+def _flag_text(column: str) -> str:
+    """A Sí / No / Desconocido flag as the Spanish word users read."""
+    return f"case {column} when true then 'Sí' when false then 'No' else 'Desconocido' end"
 
 
 def flags_matrix(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
-    genero = _FLAG_TEXT.format("p.aplica_enfoque_genero")
-    territorial = _FLAG_TEXT.format("p.aplica_gestion_territorial")
     sql = f"""
-{cte}
 select
-    {genero} as "Enfoque de género",
-    {territorial} as "Gestión territorial",
+    {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género",
+    {_flag_text("p.aplica_gestion_territorial")} as "Gestión territorial",
     count(*) as "Productos"
 from productos p join sel using (ficha_id)
 group by all
 order by all
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql)
 
 
 def products_with_flags(
@@ -281,9 +286,7 @@ def products_with_flags(
 ) -> Result:
     """Products with both flags; `value` keeps only one bar's group (its `level` column equals it)."""
     column, _ = _group(level)
-    cte, params = _selected(filters)
     sql = f"""
-{cte}
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
@@ -291,30 +294,26 @@ select
     sel.servicio as "Servicio",
     p.numero as "Número",
     p.nombre as "Producto",
-    {_FLAG_TEXT.format("p.aplica_enfoque_genero")} as "Enfoque de género",
-    {_FLAG_TEXT.format("p.aplica_gestion_territorial")} as "Gestión territorial"
+    {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género",
+    {_flag_text("p.aplica_gestion_territorial")} as "Gestión territorial"
 from productos p join sel using (ficha_id)
-where cast(? as varchar) is null or {column} = ?
+where cast($grupo as varchar) is null or {column} = $grupo
 order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
 """
-    return _run(snap, sql, [*params, value, value])
+    return _filtered(snap, filters, sql, grupo=value)
 
 
 # -- clients ---------------------------------------------------------------------------------------
 
 
 # How many clients, how many with a numeric quantification, and their sum: the same totals at every level.
-_CLIENT_TOTALS = (
-    '\n    count(c.numero) as "Clientes",'
-    '\n    count(c.cuantificacion) as "Clientes cuantificados",'
-    '\n    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones"'
-)
+_CLIENT_TOTALS = """count(c.numero) as "Clientes",
+    count(c.cuantificacion) as "Clientes cuantificados",
+    cast(sum(c.cuantificacion) as bigint) as "Suma de cuantificaciones\""""
 
 
 def clients(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}
+    sql = """
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
@@ -328,44 +327,41 @@ select
 from clientes c join sel using (ficha_id)
 order by sel.anio desc, sel.ministerio, sel.servicio, c.numero
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql)
 
 
 def clients_by_service(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
     sql = f"""
-{cte}
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
-    sel.servicio as "Servicio",{_CLIENT_TOTALS},
+    sel.servicio as "Servicio",
+    {_CLIENT_TOTALS},
     max(c.cuantificacion) as "Mayor cuantificación"
 from sel left join clientes c using (ficha_id)
 group by all
 order by "Suma de cuantificaciones" desc nulls last, "Servicio"
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql)
 
 
 def clients_by_ministerio(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
     sql = f"""
-{cte}
 select
     sel.ministerio as "Ministerio",
-    count(distinct sel.ficha_id) as "Fichas",{_CLIENT_TOTALS}
+    count(distinct sel.ficha_id) as "Fichas",
+    {_CLIENT_TOTALS}
 from sel left join clientes c using (ficha_id)
 group by all
 order by "Suma de cuantificaciones" desc nulls last, "Ministerio"
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql)
 
 
 def clients_by_product(snap: db.Snapshot, filters: Filters) -> Result:
     """Each product with the clients it reaches; links are aggregated per product before joining products."""
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}, atendidos as (
+    atendidos = """
+atendidos as (
     select
         l.ficha_id,
         l.producto,
@@ -376,7 +372,8 @@ def clients_by_product(snap: db.Snapshot, filters: Filters) -> Result:
     join clientes c on c.ficha_id = l.ficha_id and c.numero = l.cliente
     where l.ficha_id in (select ficha_id from sel)
     group by l.ficha_id, l.producto
-)
+)"""
+    sql = """
 select
     cast(sel.anio as varchar) as "Año",
     sel.ministerio as "Ministerio",
@@ -390,7 +387,7 @@ from productos p join sel using (ficha_id)
 left join atendidos a on a.ficha_id = p.ficha_id and a.producto = p.numero
 order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql, atendidos)
 
 
 # -- one ficha -------------------------------------------------------------------------------------
@@ -399,12 +396,10 @@ order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
 @st.cache_data(show_spinner=False, max_entries=256)
 def ficha_labels(snap: db.Snapshot, filters: Filters) -> dict[str, str]:
     """ficha_id -> `SERVICIO · año (partida 05, capítulo 70)` for the filtered fichas, for ficha pickers."""
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}
+    sql = """
 select ficha_id, servicio, anio, partida, capitulo from sel order by servicio, anio desc
 """
-    frame = db.query(snap, sql, params)
+    frame = _filtered(snap, filters, sql).frame
     return {
         row.ficha_id: f"{row.servicio} · {row.anio} (partida {row.partida}, capítulo {row.capitulo})"
         for row in frame.itertuples()
@@ -415,9 +410,9 @@ def ficha_header(snap: db.Snapshot, ficha_id: str) -> Result:
     sql = """
 select ficha_id, anio, periodo_inicio, periodo_fin, ministerio, partida, servicio, capitulo,
        ley_organica, mision, archivo, sha256
-from fichas where ficha_id = ?
+from fichas where ficha_id = $ficha_id
 """
-    return _run(snap, sql, [ficha_id])
+    return _run(snap, sql, ficha_id=ficha_id)
 
 
 def ficha_objetivos_ministeriales(snap: db.Snapshot, ficha_id: str) -> Result:
@@ -426,9 +421,9 @@ select o.numero as "Número", o.descripcion as "Descripción",
        (select string_agg(cast(l.objetivo_institucional as varchar), ', ' order by l.objetivo_institucional)
           from objetivo_institucional_ministerial l
          where l.ficha_id = o.ficha_id and l.objetivo_ministerial = o.numero) as "Objetivos institucionales que lo recogen"
-from objetivos_ministeriales o where o.ficha_id = ? order by o.numero
+from objetivos_ministeriales o where o.ficha_id = $ficha_id order by o.numero
 """
-    return _run(snap, sql, [ficha_id])
+    return _run(snap, sql, ficha_id=ficha_id)
 
 
 def ficha_objetivos_institucionales(snap: db.Snapshot, ficha_id: str) -> Result:
@@ -440,9 +435,9 @@ select o.numero as "Número", o.descripcion as "Descripción",
        (select string_agg(cast(l.producto as varchar), ', ' order by l.producto)
           from objetivo_institucional_producto l
          where l.ficha_id = o.ficha_id and l.objetivo_institucional = o.numero) as "Productos vinculados"
-from objetivos_institucionales o where o.ficha_id = ? order by o.numero
+from objetivos_institucionales o where o.ficha_id = $ficha_id order by o.numero
 """
-    return _run(snap, sql, [ficha_id])
+    return _run(snap, sql, ficha_id=ficha_id)
 
 
 def ficha_productos(snap: db.Snapshot, ficha_id: str) -> Result:
@@ -450,55 +445,52 @@ def ficha_productos(snap: db.Snapshot, ficha_id: str) -> Result:
 select p.numero as "Número", p.nombre as "Producto", p.descripcion as "Descripción",
        (select string_agg(cast(l.cliente as varchar), ', ' order by l.cliente)
           from producto_cliente l where l.ficha_id = p.ficha_id and l.producto = p.numero) as "Clientes",
-       {_FLAG_TEXT.format("p.aplica_gestion_territorial")} as "Gestión territorial",
-       {_FLAG_TEXT.format("p.aplica_enfoque_genero")} as "Enfoque de género"
-from productos p where p.ficha_id = ? order by p.numero
+       {_flag_text("p.aplica_gestion_territorial")} as "Gestión territorial",
+       {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género"
+from productos p where p.ficha_id = $ficha_id order by p.numero
 """
-    return _run(snap, sql, [ficha_id])
+    return _run(snap, sql, ficha_id=ficha_id)
 
 
 def ficha_clientes(snap: db.Snapshot, ficha_id: str) -> Result:
     sql = """
 select c.numero as "Número", c.descripcion as "Cliente", c.cuantificacion as "Cuantificación",
        c.cuantificacion_texto as "Cuantificación (texto de la ficha)"
-from clientes c where c.ficha_id = ? order by c.numero
+from clientes c where c.ficha_id = $ficha_id order by c.numero
 """
-    return _run(snap, sql, [ficha_id])
+    return _run(snap, sql, ficha_id=ficha_id)
 
 
 def ficha_flows(snap: db.Snapshot, ficha_id: str) -> Result:
     """Every link of one ficha as (stage, source number, target number), for the Sankey."""
     sql = """
 select 'om-oi' as etapa, objetivo_ministerial as origen, objetivo_institucional as destino
-from objetivo_institucional_ministerial where ficha_id = ?
+from objetivo_institucional_ministerial where ficha_id = $ficha_id
 union all
-select 'oi-p', objetivo_institucional, producto from objetivo_institucional_producto where ficha_id = ?
+select 'oi-p', objetivo_institucional, producto from objetivo_institucional_producto where ficha_id = $ficha_id
 union all
-select 'p-c', producto, cliente from producto_cliente where ficha_id = ?
+select 'p-c', producto, cliente from producto_cliente where ficha_id = $ficha_id
 order by all
 """
-    return _run(snap, sql, [ficha_id, ficha_id, ficha_id])
+    return _run(snap, sql, ficha_id=ficha_id)
 
 
 # -- data quality and sources ----------------------------------------------------------------------
 
 
+# The problems shown: warnings of the filtered fichas and every error, at the chosen levels, matching the search.
 _PROBLEMS = """
-{cte}, shown as (
+shown as (
     select p.* from problemas p
     where (p.ficha_id is null or p.ficha_id in (select ficha_id from sel) or p.nivel = 'error')
-      and list_contains(?, p.nivel)
-      and (? = '' or contains(lower(p.mensaje || ' ' || p.archivo), lower(?)))
-)
-"""
+      and list_contains($niveles, p.nivel)
+      and ($texto = '' or contains(lower(p.mensaje || ' ' || p.archivo), lower($texto)))
+)"""
 
 
 def problems(snap: db.Snapshot, filters: Filters, niveles: list[str], text: str) -> Result:
     """Warnings of the filtered fichas plus every rejected file (which belongs to no ficha)."""
-    cte, params = _selected(filters)
-    sql = (
-        _PROBLEMS.format(cte=cte)
-        + """
+    sql = """
 select
     archivo as "Archivo",
     nivel as "Nivel",
@@ -509,15 +501,11 @@ select
 from shown
 order by archivo, linea nulls first
 """
-    )
-    return _run(snap, sql, [*params, niveles, text, text])
+    return _filtered(snap, filters, sql, _PROBLEMS, niveles=niveles, texto=text)
 
 
 def problems_per_file(snap: db.Snapshot, filters: Filters, niveles: list[str], text: str) -> Result:
-    cte, params = _selected(filters)
-    sql = (
-        _PROBLEMS.format(cte=cte)
-        + """
+    sql = """
 select
     archivo as "Archivo",
     count(*) filter (where nivel = 'error') as "Errores",
@@ -526,14 +514,11 @@ from shown
 group by archivo
 order by "Errores" desc, "Advertencias" desc, archivo
 """
-    )
-    return _run(snap, sql, [*params, niveles, text, text])
+    return _filtered(snap, filters, sql, _PROBLEMS, niveles=niveles, texto=text)
 
 
 def source_files(snap: db.Snapshot, filters: Filters) -> Result:
-    cte, params = _selected(filters)
-    sql = f"""
-{cte}
+    sql = """
 select archivo as "Archivo", sha256 as "SHA-256", ficha_id as "Ficha" from sel order by archivo
 """
-    return _run(snap, sql, params)
+    return _filtered(snap, filters, sql)

@@ -2,13 +2,14 @@
 
 import numbers
 from datetime import datetime
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from app import db, downloads, figures, queries
-from app.filters import DIMENSIONS, LABELS, Filters, from_url, options
+from app import db, downloads, figures, queries, registry
+from app.filters import DIMENSIONS, KEYS, Filters, from_url, option_labels, options, to_url
 from formatting import integer
 
 # Up to this many rows a table is sent whole, formatted by pandas Styler (`13.331`, `45,2`); Styler costs about
@@ -22,19 +23,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _reset_filters() -> None:
-    for name in DIMENSIONS:
+    for name in KEYS:
         st.session_state[name] = []
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _known_values(snap: db.Snapshot) -> dict[str, set[str]]:
-    index = queries.fichas_index(snap)
-    return {name: set(index[name]) for name in DIMENSIONS}
+    index = queries.fichas_index(snap).frame
+    return {name: set(index[name]) for name in KEYS}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _filter_counts(snap: db.Snapshot, filters: Filters) -> dict[str, pd.Series]:
-    return options(queries.fichas_index(snap), filters)
+    return options(queries.fichas_index(snap).frame, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _option_labels(snap: db.Snapshot) -> dict[str, dict[str, str]]:
+    return option_labels(queries.fichas_index(snap).frame)
 
 
 def sidebar_filters(snap: db.Snapshot) -> Filters:
@@ -45,33 +51,37 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     known = _known_values(snap)
     state = st.session_state
     if _SEEDED not in state:
-        params = {name: st.query_params.get_all(name) for name in DIMENSIONS}
+        params = {name: st.query_params.get_all(name) for name in KEYS}
         seeded, state[_NOTICE] = from_url(params, known)
         for name, values in seeded.items():
             state[name] = list(values)
         state[_SEEDED] = True
-    for name in DIMENSIONS:  # a rebuilt database may have dropped a selected value
+    for name in KEYS:  # a rebuilt database may have dropped a selected value
         state[name] = [value for value in state.get(name, []) if value in known[name]]
-    current = Filters(**{name: tuple(state[name]) for name in DIMENSIONS})
-    counts = _filter_counts(snap, current)
+    current = Filters(**{name: tuple(state[name]) for name in KEYS})
+    counts, labels = _filter_counts(snap, current), _option_labels(snap)
     with st.sidebar:
         st.header("Filtros")
-        for name in DIMENSIONS:
+        for dimension in DIMENSIONS:
+            name = dimension.key
             st.multiselect(
-                LABELS[name],
+                dimension.label,
                 options=list(counts[name].index),
                 key=name,
-                format_func=lambda value, c=counts[name]: f"{value} ({int(c.get(value, 0))})",
+                format_func=lambda value, c=counts[name], shown=labels[name]: (
+                    f"{shown.get(value, value)} ({int(c.get(value, 0))})"
+                ),
                 placeholder="Todos",
                 help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",
             )
         st.button("Restablecer filtros", on_click=_reset_filters, key="reset_filters", width="stretch")
         if state.get(_NOTICE):
             st.warning("Se ignoraron valores desconocidos de la dirección (URL): " + ", ".join(state[_NOTICE][:10]))
-    chosen = Filters(**{name: tuple(state[name]) for name in DIMENSIONS})
-    for name, values in chosen.items():
-        if values:
-            st.query_params[name] = list(values)
+    chosen = Filters(**{name: tuple(state[name]) for name in KEYS})
+    url = to_url(chosen)
+    for name in KEYS:
+        if name in url:
+            st.query_params[name] = url[name]
         elif name in st.query_params:
             del st.query_params[name]
     return chosen
@@ -87,21 +97,32 @@ def clear_context() -> None:
 
 
 def context() -> tuple[db.Snapshot, Filters]:
-    """What the entrypoint set for this run.
-
-    When a `pages/` folder sits beside the entrypoint, Streamlit starts in its legacy multipage mode and, on
-    a server's first request for a page URL (a shared link), runs that page file alone, skipping the
-    entrypoint and its sidebar. Leave that mode and rerun, so the entrypoint runs and then the page.
-    """
+    """What the entrypoint set for this run; a page run without it (a page URL opened first) reruns the entrypoint."""
     if _CONTEXT not in st.session_state:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        leave_legacy_pages_mode()
     return st.session_state[_CONTEXT]
+
+
+def leave_legacy_pages_mode() -> NoReturn:
+    """Make the entrypoint run first, when Streamlit ran a `pages/` file on its own.
+
+    Streamlit 1.67 has no supported way to keep a `pages/` folder beside an `st.navigation` entrypoint: with
+    the folder present, `PagesManager` starts the process in the legacy multipage mode
+    (`PagesManager.uses_pages_directory`, runtime/pages_manager.py), where the script runner runs the requested
+    page file alone (`_mpa_v1`, runtime/scriptrunner/script_runner.py). Only a run of `st.navigation` turns
+    that mode off, for every session; so a server whose first request is a page URL (a shared link) would
+    draw that page without the entrypoint, its sidebar and its filter. No config option changes this
+    (`client.showSidebarNavigation` only hides the legacy menu), and Streamlit's advice is to name the folder
+    otherwise, which the project's layout rules out. So: leave that mode, as `st.navigation` would, and rerun.
+    tests/test_app.py fails the day Streamlit drops the flag or stops starting in that mode.
+    """
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
     """Colours assigned over every ministerio in the database, so a filter never changes them."""
-    return figures.ministry_colors(queries.fichas_index(snap)["ministerio"].unique().tolist())
+    return figures.ministry_colors(queries.fichas_index(snap).frame["ministerio"].unique().tolist())
 
 
 def styled(frame: pd.DataFrame):
@@ -148,15 +169,13 @@ def stop_if_empty(rows, message: str = "No hay fichas para el filtro actual.") -
         st.stop()
 
 
-def start_page(title: str, slug: str, name: str | None = None) -> "PageTables":
-    """Every page's opening: its title, the filter in force, and the collector of its tables.
-
-    `name` is how the workbook's first sheet calls the page (the title by default); `slug` names download files.
-    """
+def start_page(slug: str) -> "PageTables":
+    """Every page's opening: its title from app/registry.py, the filter in force, and the collector of its tables."""
+    spec = registry.by_slug(slug)
     snap, filters = context()
-    st.title(title)
+    st.title(spec.page_title)
     st.text(f"Filtro: {filters.describe()}")  # names come from fichas: text, never markdown
-    return PageTables(name or title, slug, snap, filters)
+    return PageTables(spec.title, spec.slug, snap, filters)
 
 
 class PageTables:
@@ -202,7 +221,7 @@ class PageTables:
         )
         with st.expander("Ver SQL"):
             st.code(result.sql, language="sql")
-            st.code(f"-- parámetros, en orden: {result.params!r}", language="sql")
+            st.code(result.params_sql(), language="sql")
         self.tables[title] = frame
 
     def workbook_button(self) -> None:

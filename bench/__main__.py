@@ -14,20 +14,14 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+from app import registry
 from bench import measure, pages
 from bench.generator import write_corpus
 from formatting import decimal, integer
 
 DEFAULT_SIZES = [1000, 10000]
 DEFAULT_OUT = measure.ROOT / "bench" / "out"
-PAGE_NAMES = {
-    "dashboard.py": "Inicio",
-    "pages/cobertura.py": "Cobertura",
-    "pages/genero_territorial.py": "Género y territorio",
-    "pages/clientes.py": "Clientes",
-    "pages/ficha.py": "Ficha",
-    "pages/calidad.py": "Calidad",
-}
+PAGE_NAMES = {page.file: page.short for page in registry.PAGES}
 # Targets at the largest size, from the issue: the limit of each figure.
 LIMITS = {"etl_floor": 10.0, "noop_floor": 3.0, "etl_peak": 500.0, "first": 2.0, "cached": 0.3, "app_growth": 10.0}
 

@@ -15,18 +15,12 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app import registry
 from bench.measure import ROOT
 
-DASHBOARD = ROOT / "dashboard.py"
-INICIO = "dashboard.py"
-PAGES = [
-    INICIO,
-    "pages/cobertura.py",
-    "pages/genero_territorial.py",
-    "pages/clientes.py",
-    "pages/ficha.py",
-    "pages/calidad.py",
-]
+DASHBOARD = ROOT / registry.ENTRYPOINT
+INICIO = registry.HOME.file
+PAGES = [page.file for page in registry.PAGES]
 TIMEOUT = 300
 
 

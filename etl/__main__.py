@@ -88,13 +88,13 @@ def _summary(report) -> str:
             )
     lines.append(f"Fichas cargadas: {integer(report.loaded)}")
     lines.append(f"Archivos rechazados: {integer(report.rejected)}")
-    for archivo, _fid, _nivel, _seccion, linea, mensaje in report.errors:
-        lines.append(f"  RECHAZADO {archivo}{f':{linea}' if linea else ''}: {mensaje}")
+    for p in report.errors:
+        lines.append(f"  RECHAZADO {p.archivo}{f':{p.linea}' if p.linea else ''}: {p.mensaje}")
     if report.warning_count:
         lines.append(f"Advertencias: {integer(report.warning_count)}")
-        for archivo, _fid, _nivel, seccion, linea, mensaje in report.warnings:
-            where = f"{archivo}{f':{linea}' if linea else ''}{f' [{seccion}]' if seccion else ''}"
-            lines.append(f"  {where}: {mensaje}")
+        for p in report.warnings:
+            where = f"{p.archivo}{f':{p.linea}' if p.linea else ''}{f' [{p.seccion}]' if p.seccion else ''}"
+            lines.append(f"  {where}: {p.mensaje}")
         if report.warning_count > len(report.warnings):
             lines.append(
                 f"  … y {integer(report.warning_count - len(report.warnings))} más (tabla «problemas» de la base)."

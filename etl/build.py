@@ -21,6 +21,8 @@ from etl.duplicates import FirstPathWins
 from etl.errors import FichaError, WriteError, write_cause
 from etl.manifest import FileRecord, Stored
 from etl.model import ERROR
+from etl.reference import PARTIDAS_CSV
+from etl.row_types import ArchivoRow, ProblemaRow
 from etl.sources import SUFFIXES, Identity, Source, UsageError, discover, display_name, identity, read
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -30,8 +32,10 @@ LOCK_WAIT_SECONDS = 600.0
 SUMMARY_WARNINGS = 50  # warnings a summary lists; the rest are counted (all of them are in `problemas`)
 LOADED, REJECTED, DUPLICATE = "cargada", "rechazada", "duplicada"
 
+# Data files besides the code that shape the database: a change in any of them means a rebuild.
+REFERENCE_FILES = (PARTIDAS_CSV,)
 ETL_VERSION = hashlib.sha256(
-    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+    b"".join(path.read_bytes() for path in [*sorted(Path(__file__).parent.glob("*.py")), *REFERENCE_FILES])
 ).hexdigest()[:16]
 
 
@@ -41,24 +45,26 @@ class Report:
 
     db_path: Path
     unchanged: bool
-    archivos: list[tuple]  # (archivo, sha256, estado, ficha_id)
-    errors: list[tuple]  # problemas rows of level error
-    warnings: list[tuple]  # the first SUMMARY_WARNINGS warnings
+    archivos: list[ArchivoRow]
+    errors: list[ProblemaRow]  # problems of level error
+    warnings: list[ProblemaRow]  # the first SUMMARY_WARNINGS warnings
     warning_count: int
     parsed: int = 0  # files read and parsed in this run; the others' rows were copied from the previous database
 
     @property
     def loaded(self) -> int:
-        return sum(1 for archivo in self.archivos if archivo[2] == LOADED)
+        return sum(1 for archivo in self.archivos if archivo.estado == LOADED)
 
     @property
     def rejected(self) -> int:
-        return sum(1 for archivo in self.archivos if archivo[2] != LOADED)
+        return sum(1 for archivo in self.archivos if archivo.estado != LOADED)
 
     @classmethod
     def of(cls, db_path: Path, unchanged: bool, stored: Stored, parsed: int = 0) -> "Report":
-        archivos = [(archivo, r.sha256, r.estado, r.ficha_id) for archivo, r in stored.files.items()]
-        return cls(db_path, unchanged, archivos, stored.errors, stored.warnings, stored.warning_count, parsed)
+        archivos = [ArchivoRow(archivo, r.sha256, r.estado, r.ficha_id) for archivo, r in stored.files.items()]
+        errors = [ProblemaRow(*row) for row in stored.errors]
+        warnings = [ProblemaRow(*row) for row in stored.warnings]
+        return cls(db_path, unchanged, archivos, errors, warnings, stored.warning_count, parsed)
 
 
 @dataclass
@@ -214,32 +220,34 @@ class _Fates:
             if record is None:
                 result = next(parsed)
             elif record.estado == REJECTED:
-                yield Fate((item.archivo, item.sha256, REJECTED, None), copy_problems=True)
+                yield Fate(ArchivoRow(item.archivo, item.sha256, REJECTED, None), copy_problems=True)
                 continue
             elif duplicate := rule.admit(record.ficha_id, item.archivo, item.sha256):
                 yield _duplicate_fate(item, duplicate)
                 continue
             elif record.estado == LOADED:
-                yield Fate((item.archivo, item.sha256, LOADED, record.ficha_id), copy_ficha=record.ficha_id,
+                yield Fate(ArchivoRow(item.archivo, item.sha256, LOADED, record.ficha_id), copy_ficha=record.ficha_id,
                            copy_problems=True)  # fmt: skip
                 continue
             else:  # a duplicate before, loaded now: its rows were never stored
                 result = _parse_one(item)
                 self.parsed += 1
             if isinstance(result, FichaError):
-                problem = (item.archivo, None, ERROR, result.section, result.line, result.message)
-                yield Fate((item.archivo, item.sha256, REJECTED, None), [problem])
+                problem = ProblemaRow(item.archivo, None, ERROR, result.section, result.line, result.message)
+                yield Fate(ArchivoRow(item.archivo, item.sha256, REJECTED, None), [problem])
             elif duplicate := rule.admit(result.ficha_id, item.archivo, item.sha256):
                 yield _duplicate_fate(item, duplicate)
             else:
-                yield Fate((item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.rows)
+                yield Fate(
+                    ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.rows
+                )
 
 
 def _duplicate_fate(item: Input, duplicate):
     from etl.loader import Fate
 
-    problem = (item.archivo, duplicate.ficha_id, ERROR, None, None, duplicate.message)
-    return Fate((item.archivo, item.sha256, DUPLICATE, duplicate.ficha_id), [problem])
+    problem = ProblemaRow(item.archivo, duplicate.ficha_id, ERROR, None, None, duplicate.message)
+    return Fate(ArchivoRow(item.archivo, item.sha256, DUPLICATE, duplicate.ficha_id), [problem])
 
 
 def _parse_one(item: Input):

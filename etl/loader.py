@@ -14,6 +14,8 @@ import pyarrow as pa
 
 from etl.errors import IntegrityError
 from etl.manifest import FileRecord, Stored, manifest_path
+from etl.reference import Partida, equivalent_official, partidas
+from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
 
 # The contract every page relies on; docs/esquema.md describes each column. Keys and links of the ficha tables are
 # not declared (DuckDB checks declared ones row by row: seconds per 10.000 fichas) but checked once, set-based,
@@ -31,7 +33,10 @@ create table fichas (
     ley_organica varchar,
     mision varchar,
     archivo varchar not null,
-    sha256 varchar not null
+    sha256 varchar not null,
+    ministerio_nombre varchar not null,
+    servicio_id varchar not null,
+    servicio_nombre varchar not null
 );
 create table objetivos_ministeriales (
     ficha_id varchar not null,
@@ -52,7 +57,10 @@ create table productos (
     descripcion varchar not null,
     aplica_gestion_territorial boolean,
     aplica_enfoque_genero boolean,
-    linea integer
+    linea integer,
+    subproductos varchar,
+    presupuesto_miles bigint,
+    presupuesto_texto varchar
 );
 create table clientes (
     ficha_id varchar not null,
@@ -100,40 +108,8 @@ create table metadatos (
 );
 """
 
-# Column order of each table's bulk load, matching SCHEMA_SQL.
-COLUMNS = {
-    "fichas": [
-        "ficha_id",
-        "anio",
-        "periodo_inicio",
-        "periodo_fin",
-        "ministerio",
-        "partida",
-        "servicio",
-        "capitulo",
-        "ley_organica",
-        "mision",
-        "archivo",
-        "sha256",
-    ],
-    "objetivos_ministeriales": ["ficha_id", "numero", "descripcion", "linea"],
-    "objetivos_institucionales": ["ficha_id", "numero", "descripcion", "linea"],
-    "productos": [
-        "ficha_id",
-        "numero",
-        "nombre",
-        "descripcion",
-        "aplica_gestion_territorial",
-        "aplica_enfoque_genero",
-        "linea",
-    ],
-    "clientes": ["ficha_id", "numero", "descripcion", "cuantificacion", "cuantificacion_texto", "linea"],
-    "objetivo_institucional_ministerial": ["ficha_id", "objetivo_institucional", "objetivo_ministerial", "linea"],
-    "objetivo_institucional_producto": ["ficha_id", "objetivo_institucional", "producto", "linea"],
-    "producto_cliente": ["ficha_id", "producto", "cliente", "linea"],
-    "problemas": ["archivo", "ficha_id", "nivel", "seccion", "linea", "mensaje"],
-    "archivos": ["archivo", "sha256", "estado", "ficha_id"],
-}
+# Column order of each table's bulk load, matching SCHEMA_SQL: the fields of its row type.
+COLUMNS = {table: row_type._fields for table, row_type in ROW_TYPES.items()}
 # Keys of the ficha tables, checked after the load: each tuple of columns is unique in its table.
 KEYS = {
     "fichas": [("ficha_id",), ("anio", "partida", "capitulo")],
@@ -168,14 +144,17 @@ ETL_VERSION_KEY = "version_etl"
 BUILT = "construida"
 BATCH_FICHAS = 500  # parsed fichas per insert: few statements, and the build never holds every row at once
 DUCKDB_MAGIC = b"DUCK"  # at byte 8 of every DuckDB file
+# Written in metadatos as `version_esquema`; the dashboard refuses a database of another version.
+SCHEMA_VERSION = "2"
+SCHEMA_VERSION_KEY = "version_esquema"
 
 
 @dataclass
 class Fate:
     """What the build decided for one input file: its `archivos` row and what to load for it."""
 
-    archivo: tuple  # (archivo, sha256, estado, ficha_id)
-    problemas: list[tuple] = field(default_factory=list)
+    archivo: ArchivoRow
+    problemas: list[ProblemaRow] = field(default_factory=list)
     rows: dict[str, list[tuple]] | None = None  # a ficha parsed now: its rows per table
     copy_ficha: str | None = None  # a ficha whose rows are copied from the previous database
     copy_problems: bool = False  # this file's problems are copied from the previous database
@@ -216,9 +195,13 @@ def write_database(
             copied_fichas, copied_files = _load(con, fates)
             if previous is not None:
                 _copy_previous(con, previous, copied_fichas, copied_files)
+            derive_names(con)  # over every ficha, copied or parsed: they depend on each other
             check_integrity(con, db_path)
             built = datetime.now(UTC).isoformat(timespec="seconds")
-            con.executemany("insert into metadatos values (?, ?)", [*metadata.items(), (BUILT, built)])
+            con.executemany(
+                "insert into metadatos values (?, ?)",
+                [*metadata.items(), (SCHEMA_VERSION_KEY, SCHEMA_VERSION), (BUILT, built)],
+            )
             con.execute("checkpoint")
             written = _stored(con, sample)
         with temporary.open("rb") as handle:
@@ -244,7 +227,7 @@ def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[s
             if fate.copy_ficha is not None:
                 copied_fichas.append(fate.copy_ficha)
             if fate.copy_problems:
-                copied_files.append(fate.archivo[0])
+                copied_files.append(fate.archivo.archivo)
         for table, table_rows in rows.items():
             _bulk_insert(con, table, table_rows)
     return copied_fichas, copied_files
@@ -309,14 +292,70 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
     if not rows:
         return
     columns = COLUMNS[table]
-    # Columns as Arrow arrays: DuckDB scans them without converting a Python object per value.
-    frame = pa.table(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
-    con.register("staging", frame)
+    con.register("staging", _arrow(columns, rows))
     try:
         column_list = ", ".join(columns)  # identifiers from COLUMNS, never from input
         con.execute(f"insert into {table} ({column_list}) select {column_list} from staging")
     finally:
         con.unregister("staging")
+
+
+def _arrow(columns: tuple[str, ...], rows: Iterable[tuple]) -> pa.Table:
+    """Rows as Arrow columns: DuckDB scans them without converting a Python object per value.
+
+    No rows give empty text columns, so that queries naming the columns still bind."""
+    values = list(zip(*rows, strict=True))
+    if not values:
+        return pa.table({name: pa.array([], pa.string()) for name in columns})
+    return pa.table(dict(zip(columns, map(list, values), strict=True)))
+
+
+# Names that depend on other fichas, set once every ficha is in, over the whole table (so an incremental build that
+# keeps earlier fichas gets them right too). `referencia_partidas` is data/partidas.csv, registered by derive_names.
+DERIVE_NAMES_SQL = """
+update fichas set ministerio_nombre = nombres.nombre
+from (
+    with grafias as (
+        select partida, ministerio, count(*) as fichas, max(anio) as ultimo_anio
+        from fichas
+        group by partida, ministerio
+    ),
+    mas_frecuente as (
+        select partida, ministerio as nombre
+        from grafias
+        qualify row_number() over (partition by partida order by fichas desc, ultimo_anio desc, ministerio) = 1
+    )
+    select f.ficha_id, coalesce(r.ministerio, e.oficial, m.nombre) as nombre
+    from fichas f
+    join mas_frecuente m on m.partida = f.partida
+    left join equivalentes e on e.partida = m.partida and e.ministerio = m.nombre
+    left join referencia_partidas r
+        on r.partida = f.partida and f.anio between coalesce(r.desde, f.anio) and coalesce(r.hasta, f.anio)
+) as nombres
+where fichas.ficha_id = nombres.ficha_id and fichas.ministerio_nombre is distinct from nombres.nombre;
+
+update fichas set servicio_nombre = ultimos.nombre
+from (select servicio_id, arg_max(servicio, anio) as nombre from fichas group by servicio_id) as ultimos
+where fichas.servicio_id = ultimos.servicio_id and fichas.servicio_nombre is distinct from ultimos.nombre;
+"""
+
+
+def derive_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Set `ministerio_nombre` (official, else the partida's most frequent spelling, itself official where it names a
+    ministry the reference knows in another year) and `servicio_nombre` (the most recent ficha's) from every ficha."""
+    spellings = con.execute("select distinct partida, ministerio from fichas").fetchall()
+    equivalents = [
+        (partida, written, official)
+        for partida, written in spellings
+        if (official := equivalent_official(partida, written)) is not None
+    ]
+    con.register("referencia_partidas", _arrow(Partida._fields, partidas()))
+    con.register("equivalentes", _arrow(("partida", "ministerio", "oficial"), equivalents))
+    try:
+        con.execute(DERIVE_NAMES_SQL)
+    finally:
+        con.unregister("referencia_partidas")
+        con.unregister("equivalentes")
 
 
 def remove_stale_temporaries(db_path: Path) -> None:

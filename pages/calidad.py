@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import queries, ui
 
-page = ui.start_page("Calidad de datos", "calidad")
+page = ui.start_page("calidad")
 snap, filters = page.snap, page.filters
 ui.explain(
     "Problemas que la carga registró: «error» es un archivo que no se cargó (no es una ficha, le falta su "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import figures, queries, ui
 
-page = ui.start_page("Clientes y cuantificación", "clientes")
+page = ui.start_page("clientes")
 snap, filters = page.snap, page.filters
 
 by_service = queries.clients_by_service(snap, filters)

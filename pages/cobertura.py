@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import figures, queries, ui
 
-page = ui.start_page("Cobertura de objetivos", "cobertura")
+page = ui.start_page("cobertura")
 snap, filters = page.snap, page.filters
 
 by_ficha = queries.coverage_by_ficha(snap, filters)

@@ -6,7 +6,7 @@ import streamlit as st
 from app import figures, queries, ui
 from formatting import integer
 
-page = ui.start_page("Ficha", "ficha")
+page = ui.start_page("ficha")
 snap, filters = page.snap, page.filters
 
 labels = queries.ficha_labels(snap, filters)

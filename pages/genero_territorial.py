@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import figures, queries, ui
 
-page = ui.start_page("Enfoque de género y gestión territorial", "genero_territorial")
+page = ui.start_page("genero_territorial")
 snap, filters = page.snap, page.filters
 
 ui.stop_if_empty(

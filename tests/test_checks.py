@@ -1,7 +1,7 @@
 """Checks that never lose data: rejected files are named with a reason, broken links are recorded, duplicates load once."""
 
 import pytest
-from conftest import HUASCO, LOS_LAGOS, query
+from helpers import HUASCO, LOS_LAGOS, query
 
 from etl.build import build
 from etl.errors import FichaError

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FICHAS_DIR, HUASCO, ROOT, query
+from helpers import FICHAS_DIR, HUASCO, ROOT, query
 
 from etl import loader
 from etl.build import build

@@ -1,25 +1,37 @@
 """The filter value: URL -> Filters -> SQL, and the narrowed options. Pure functions, no database."""
 
+from dataclasses import fields
+
 import pandas as pd
 import pytest
 
-from app.filters import Filters, from_url, options, printable, where_clause
+from app.filters import (
+    DIMENSIONS,
+    Dimension,
+    Filters,
+    from_url,
+    option_labels,
+    options,
+    printable,
+    to_url,
+    where_clause,
+)
 
 
 @pytest.mark.parametrize(
     ("filters", "sql", "params"),
     [
-        (Filters(), "true", []),
-        (Filters(partida=("09",)), "list_contains(?, f.partida)", [["09"]]),
+        (Filters(), "true", {}),
+        (Filters(partida=("09",)), "list_contains($partida, cast(f.partida as varchar))", {"partida": ["09"]}),
         (
             Filters(ministerio=("A", "B"), anio=("2021",)),
-            "list_contains(?, f.ministerio) and list_contains(?, cast(f.anio as varchar))",
-            [["A", "B"], ["2021"]],
+            "list_contains($ministerio, cast(f.ministerio as varchar)) and list_contains($anio, cast(f.anio as varchar))",
+            {"ministerio": ["A", "B"], "anio": ["2021"]},
         ),
         (
             Filters(servicio=("x'); drop table fichas; --",)),
-            "list_contains(?, f.servicio)",
-            [["x'); drop table fichas; --"]],
+            "list_contains($servicio, cast(f.servicio as varchar))",
+            {"servicio": ["x'); drop table fichas; --"]},
         ),
     ],
 )
@@ -40,6 +52,42 @@ def test_from_url_caps_the_number_of_values():
     filters, ignored = from_url({"servicio": ["S"] + [f"x{i}" for i in range(1000)]}, KNOWN)
     assert filters.servicio == ("S",)
     assert len(ignored) == 200 and ignored[-1] == "más de 200 valores en un parámetro"
+
+
+@pytest.mark.parametrize(
+    ("filters", "url"),
+    [
+        (Filters(), {}),
+        (Filters(anio=("2021",)), {"anio": ["2021"]}),
+        (
+            Filters(anio=("2021", "2020"), servicio=("S",), ministerio=("B", "A")),
+            {"ministerio": ["B", "A"], "servicio": ["S"], "anio": ["2021", "2020"]},
+        ),
+    ],
+)
+def test_to_url_lists_selected_values_in_sidebar_order_and_omits_empty_dimensions(filters, url):
+    assert to_url(filters) == url
+    assert list(to_url(filters)) == list(url)  # sidebar order, not the order values were chosen in
+    assert from_url(to_url(filters), {"ministerio": {"A", "B"}, "servicio": {"S"}, "anio": {"2020", "2021"}}) == (
+        filters,
+        [],
+    )
+
+
+def test_the_dimension_table_is_the_filter():
+    assert [field.name for field in fields(Filters)] == [dimension.key for dimension in DIMENSIONS]
+    assert [dimension.label for dimension in DIMENSIONS] == ["Ministerio", "Partida", "Servicio", "Año"]
+
+
+def test_a_dimension_may_select_on_another_column_and_label_its_options():
+    """What the partida-by-name filter will need: the SQL names the column, the option shows a label."""
+    partida = Dimension("partida", "Partida", "partida_id", option_label="f.partida || ' · ' || f.nombre")
+    assert partida.sql() == "cast(f.partida_id as varchar)" and partida.sql("sel") == "cast(sel.partida_id as varchar)"
+    index = pd.DataFrame(
+        {"partida": ["09", "09", "05"], "partida_label": ["09 · Educación", "09 · x", "05 · Interior"]}
+    )
+    labels = option_labels(index, (DIMENSIONS[0], partida))
+    assert labels == {"ministerio": {}, "partida": {"09": "09 · Educación", "05": "05 · Interior"}}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import HUASCO, LOS_LAGOS
+from helpers import HUASCO, LOS_LAGOS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

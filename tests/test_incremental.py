@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import HUASCO
+from helpers import HUASCO
 
 from bench.generator import write_corpus
 from etl import loader

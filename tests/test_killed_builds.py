@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import HUASCO, LOS_LAGOS, ROOT
+from helpers import HUASCO, LOS_LAGOS, ROOT
 
 SEED = 5
 FICHAS = 300

@@ -5,7 +5,7 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import query
+from helpers import query
 
 from etl import loader
 from etl.errors import IntegrityError

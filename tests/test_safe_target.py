@@ -13,8 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FICHAS_DIR, HUASCO, ROOT, query
-from test_hostile_files import drop_root_read_override
+from helpers import FICHAS_DIR, HUASCO, ROOT, drop_root_read_override, query
 
 from bench.generator import write_corpus
 

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import content
+from helpers import content
 
 from etl.parser import parse
 from etl.text import decode

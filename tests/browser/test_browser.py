@@ -9,18 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, assert_no_error, wait_for_app
+from app_in_browser import assert_no_error, serving, wait_for_app
+from helpers import HUASCO, ROOT
+
+from app import registry
+from etl.build import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGES = {
-    "": "Fichas de Definiciones Estratégicas (Formulario A1)",
-    "cobertura": "Cobertura de objetivos",
-    "genero_territorial": "Enfoque de género y gestión territorial",
-    "clientes": "Clientes y cuantificación",
-    "ficha": "Ficha",
-    "calidad": "Calidad de datos",
-}
+PAGES = {page.url_path: page.page_title for page in registry.PAGES}
 
 
 def screenshot(page, name: str) -> None:
@@ -98,9 +95,6 @@ HOSTILE_TEXT = '<img src=x onerror="window.hacked=1"><script>window.hacked=2</sc
 
 def test_ficha_text_is_shown_as_text_never_as_html(browser, tmp_path):
     """A ficha whose names and mission carry HTML and markdown: shown literally on every page, nothing runs."""
-    from conftest import HUASCO, serving
-
-    from etl.build import build
 
     source = tmp_path / "fichas"
     source.mkdir()

@@ -1,0 +1,94 @@
+"""`make mutants`: break the code on purpose, one named mutation at a time, and check that a test fails.
+
+Each mutation replaces one exact snippet of one file in a throw-away copy of the tracked tree, then runs the tests
+that guard that behaviour. A mutation is *caught* when pytest fails; the report names the failing tests. A mutation
+that survives, or whose snippet no longer matches the code (the code moved on: update the list), fails the run.
+Not part of `make test`: it runs the chosen tests once per mutation.
+
+Usage: `python tests/mutants.py [NAME ...]` (default: every mutation).
+"""
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    path: str
+    before: str
+    after: str
+    tests: tuple[str, ...]
+
+
+MUTATIONS: list[Mutation] = []
+
+
+def _tracked_tree(target: Path) -> None:
+    """Copy the files git tracks (and untracked, not ignored ones) into `target`."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, check=True, capture_output=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+
+
+def run(mutation: Mutation, tree: Path) -> tuple[str, str]:
+    """('caught' | 'SURVIVED' | 'DOES NOT APPLY', detail) for one mutation applied to `tree`."""
+    file = tree / mutation.path
+    original = file.read_text(encoding="utf-8")
+    if original.count(mutation.before) != 1:
+        return "DOES NOT APPLY", f"the snippet occurs {original.count(mutation.before)} times in {mutation.path}"
+    file.write_text(original.replace(mutation.before, mutation.after), encoding="utf-8")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-x", "-rf", "-p", "no:cacheprovider", *mutation.tests],
+            cwd=tree, capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        file.write_text(original, encoding="utf-8")
+    failed = re.findall(r"^FAILED (\S+)", result.stdout, re.MULTILINE)
+    if result.returncode == 0:
+        return "SURVIVED", "every test passed"
+    if failed:
+        return "caught", ", ".join(failed)
+    return "caught", f"pytest exit {result.returncode}: {result.stdout.strip().splitlines()[-1:]}"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python tests/mutants.py", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="mutations to run (default: all)")
+    args = parser.parse_args(argv)
+    chosen = [m for m in MUTATIONS if not args.names or m.name in args.names]
+    unknown = set(args.names) - {m.name for m in MUTATIONS}
+    if unknown:
+        parser.error(f"unknown mutations: {', '.join(sorted(unknown))}")
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="mutants-") as folder:
+        tree = Path(folder)
+        _tracked_tree(tree)
+        for mutation in chosen:
+            start = time.perf_counter()
+            verdict, detail = run(mutation, tree)
+            failures += verdict != "caught"
+            print(f"{verdict:>14}  {mutation.name}  ({time.perf_counter() - start:.0f} s)  {detail}", flush=True)
+    print(f"{len(chosen) - failures} of {len(chosen)} mutations caught")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
