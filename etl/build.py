@@ -50,6 +50,7 @@ class Report:
     warnings: list[ProblemaRow]  # the first SUMMARY_WARNINGS warnings
     warning_count: int
     parsed: int = 0  # files read and parsed in this run; the others' rows were copied from the previous database
+    hashed: int = 0  # files read and hashed in this run; the others' size, times and inode vouched for them
 
     @property
     def loaded(self) -> int:
@@ -60,11 +61,12 @@ class Report:
         return sum(1 for archivo in self.archivos if archivo.estado != LOADED)
 
     @classmethod
-    def of(cls, db_path: Path, unchanged: bool, stored: Stored, parsed: int = 0) -> "Report":
+    def of(cls, db_path: Path, unchanged: bool, stored: Stored, inputs: list, parsed: int = 0) -> "Report":
         archivos = [ArchivoRow(archivo, r.sha256, r.estado, r.ficha_id) for archivo, r in stored.files.items()]
         errors = [ProblemaRow(*row) for row in stored.errors]
         warnings = [ProblemaRow(*row) for row in stored.warnings]
-        return cls(db_path, unchanged, archivos, errors, warnings, stored.warning_count, parsed)
+        hashed = sum(1 for item in inputs if item.hashed)
+        return cls(db_path, unchanged, archivos, errors, warnings, stored.warning_count, parsed, hashed)
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Input:
     error: str | None
     identity: Identity | None
     source: Source | None  # the bytes, when they were read in this run
+    hashed: bool = True  # False when the manifest vouched for the hash
 
 
 def build(
@@ -100,7 +103,7 @@ def build(
     if not force and stored is not None:
         inputs = _inventory(files, stored, progress)
         if stored.huella == fingerprint(inputs):
-            return Report.of(db_path, True, stored)
+            return Report.of(db_path, True, stored, inputs)
     try:
         with lock.held(db_path, lock_wait, waiting) as waited:
             if waited:  # another build ran meanwhile: start from what it left
@@ -127,14 +130,14 @@ def _rebuild(files, db_path, progress, force, stored, inputs) -> Report:
     current = fingerprint(inputs)
     if stored is not None and stored.huella == current and not force:
         _save_manifest(db_path, stored, inputs)  # so that the next no-op needs no DuckDB
-        return Report.of(db_path, True, stored)
+        return Report.of(db_path, True, stored, inputs)
     previous = stored if stored is not None and stored.version_etl == ETL_VERSION and not force else None
     metadata = {loader.FINGERPRINT: current, loader.ETL_VERSION_KEY: ETL_VERSION}
     with _parsers(sum(1 for item in inputs if _reusable(item, previous) is None)) as pool, _collector_paused():
         fates = _Fates(inputs, previous, pool)
         written = loader.write_database(db_path, fates, metadata, db_path if previous else None, SUMMARY_WARNINGS)
     _save_manifest(db_path, written, inputs)
-    return Report.of(db_path, False, written, fates.parsed)
+    return Report.of(db_path, False, written, inputs, fates.parsed)
 
 
 def _save_manifest(db_path: Path, stored: Stored, inputs: list[Input]) -> None:
@@ -163,7 +166,7 @@ def _inventory(files: list[Path], stored: Stored | None, progress) -> list[Input
         archivo = display_name(path)
         record = known.get(archivo)
         if record is not None and record.identity is not None and identity(path) == record.identity:
-            inputs.append(Input(path, archivo, record.sha256, None, record.identity, None))
+            inputs.append(Input(path, archivo, record.sha256, None, record.identity, None, hashed=False))
             continue
         source = read(path)
         inputs.append(Input(path, archivo, source.sha256, source.error, source.identity, source))

@@ -98,8 +98,8 @@ def _identity(info: os.stat_result) -> Identity:
 
 
 def _settled(info: os.stat_result) -> Identity | None:
-    """The identity, unless the file changed so recently that a change within the same tick could hide."""
-    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < SETTLE_NS:
+    """The identity, unless the file was written so recently that another write within the same tick could hide."""
+    if time.time_ns() - info.st_mtime_ns < SETTLE_NS:
         return None
     return _identity(info)
 

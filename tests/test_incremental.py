@@ -1,12 +1,17 @@
 """Incremental builds: only new or changed files are parsed, and the database is the same, table by table, as a
 full rebuild of the same files (duplicates and problems included)."""
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import HUASCO
+from helpers import HUASCO, ROOT
 
 from bench.generator import write_corpus
 from etl import loader
@@ -74,3 +79,61 @@ def test_incremental_build_equals_a_full_rebuild(tmp_path, monkeypatch):
     forced = build([folder], db, force=True)
     assert not forced.unchanged and forced.parsed == len(forced.archivos)
     assert_same_as_full(folder, db, tmp_path)
+
+
+def settle(folder: Path) -> None:
+    """Date every file an hour back, as files are once they have been sitting for a while."""
+    an_hour_ago = time.time() - 3600
+    for path in folder.rglob("*.*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+
+NOOP = """
+import json, sys
+from pathlib import Path
+from etl.build import build
+report = build([Path(sys.argv[1])], Path(sys.argv[2]))
+heavy = sorted(name for name in ("duckdb", "pyarrow", "etl.parser", "etl.loader", "etl.rows") if name in sys.modules)
+print(json.dumps({"unchanged": report.unchanged, "hashed": report.hashed, "loaded": report.loaded, "heavy": heavy}))
+"""
+
+
+def noop(folder: Path, db: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", NOOP, str(folder), str(db)], env=env, capture_output=True,
+                            text=True, timeout=120, cwd=ROOT)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_nothing_changed_is_decided_without_duckdb_nor_rehashing(tmp_path):
+    folder = tmp_path / "fichas"
+    write_corpus(folder, 40, SEED)
+    settle(folder)
+    db = tmp_path / "fichas.duckdb"
+    assert build([folder], db).hashed == 40
+    assert noop(folder, db) == {"unchanged": True, "hashed": 0, "loaded": 40, "heavy": []}
+
+    # A file with new times is hashed again; same content: still nothing to do.
+    touched = sorted(folder.rglob("*.txt"))[5]
+    touched.touch()
+    assert noop(folder, db) == {"unchanged": True, "hashed": 1, "loaded": 40, "heavy": []}
+
+    # The manifest is believed only for the database it was written beside: another file there means asking DuckDB.
+    shutil.copyfile(db, tmp_path / "copia.duckdb")
+    os.replace(tmp_path / "copia.duckdb", db)
+    checked = noop(folder, db)
+    assert checked["unchanged"] and checked["hashed"] == 40 and "duckdb" in checked["heavy"]
+    # ... which writes the manifest again: the next no-op is cheap again.
+    assert noop(folder, db)["heavy"] == []
+
+    # Same size, same modification time, new content: the change time still tells.
+    os.utime(touched, (time.time() - 3600, time.time() - 3600))
+    assert noop(folder, db)["hashed"] == 1
+    size, stamp = touched.stat().st_size, touched.stat().st_mtime_ns
+    data = touched.read_bytes()
+    touched.write_bytes(data.replace(b"2", b"3", 1) if b"2" in data else data[:-1] + b"x")
+    os.utime(touched, ns=(stamp, stamp))
+    assert touched.stat().st_size == size
+    changed = noop(folder, db)
+    assert not changed["unchanged"] and changed["hashed"] == 1
