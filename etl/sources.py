@@ -46,21 +46,17 @@ def display_name(path: Path) -> str:
     Bytes that are not UTF-8 (text with them cannot be printed or stored) and control characters (a line break would
     forge a line of the summary) are shown escaped: `mal\\xff.txt`, `a\\x0ab.txt`.
     """
-    return _display_name(path, os.getcwd())
+    return _display_name(os.fspath(path), os.getcwd())
 
 
 @functools.lru_cache(maxsize=65_536)
-def _display_name(path: Path, cwd_text: str) -> str:
-    # Cached, and Path objects built only when needed: discover() and read() both name every file, and building
-    # paths was most of a no-op rebuild. Same result as `path.absolute().relative_to(Path.cwd())`, which is lexical:
-    # for a relative path it gives the path itself.
-    if not path.is_absolute():
-        name = path.as_posix()
-    else:
-        try:
-            name = path.relative_to(cwd_text).as_posix()
-        except ValueError:
-            name = path.as_posix()
+def _display_name(name: str, cwd: str) -> str:
+    # Plain strings, cached: discover() and read() both name every file, and building paths was most of a no-op
+    # rebuild. Same result as `path.absolute().relative_to(Path.cwd())`, which is lexical (a Path's text is already
+    # normalised): a relative path stays itself, an absolute one inside the working directory loses that prefix.
+    inside = cwd.rstrip("/") + "/"
+    if name.startswith(inside):
+        name = name[len(inside) :]
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", name)
 
