@@ -28,6 +28,9 @@ from etl.sources import SUFFIXES, Identity, Source, UsageError, discover, displa
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
 CHUNK_FILES = 32
+# Up to this many files to parse, a rebuild starts from a copy of the previous database and prunes it (cheap, and
+# their rows fit in memory); with more, it copies the unchanged rows into a new file.
+FEW_CHANGES = 500
 LOCK_WAIT_SECONDS = 600.0
 SUMMARY_WARNINGS = 50  # warnings a summary lists; the rest are counted (all of them are in `problemas`)
 LOADED, REJECTED, DUPLICATE = "cargada", "rechazada", "duplicada"
@@ -133,9 +136,13 @@ def _rebuild(files, db_path, progress, force, stored, inputs) -> Report:
         return Report.of(db_path, True, stored, inputs)
     previous = stored if stored is not None and stored.version_etl == ETL_VERSION and not force else None
     metadata = {loader.FINGERPRINT: current, loader.ETL_VERSION_KEY: ETL_VERSION}
-    with _parsers(sum(1 for item in inputs if _reusable(item, previous) is None)) as pool, _collector_paused():
+    to_parse = sum(1 for item in inputs if _reusable(item, previous) is None)
+    few_changes = to_parse <= FEW_CHANGES
+    with _parsers(to_parse) as pool, _collector_paused():
         fates = _Fates(inputs, previous, pool)
-        written = loader.write_database(db_path, fates, metadata, db_path if previous else None, SUMMARY_WARNINGS)
+        written = loader.write_database(
+            db_path, fates, metadata, db_path if previous else None, SUMMARY_WARNINGS, few_changes
+        )
     _save_manifest(db_path, written, inputs)
     return Report.of(db_path, False, written, inputs, fates.parsed)
 

@@ -2,6 +2,7 @@
 file."""
 
 import os
+import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -177,24 +178,38 @@ def batched(items: Iterable[T], size: int, weight: Callable[[T], int] = lambda i
 
 
 def write_database(
-    db_path: Path, fates: Iterable[Fate], metadata: dict[str, str], previous: Path | None, sample: int
+    db_path: Path,
+    fates: Iterable[Fate],
+    metadata: dict[str, str],
+    previous: Path | None,
+    sample: int,
+    few_changes: bool = False,
 ) -> Stored:
     """Write a complete database beside `db_path`, then swap it in with one atomic rename; return what it holds.
 
-    Rows of unchanged files are copied, set-based, from `previous` (the database being replaced). A crash, a kill
-    or a failed check before the rename leaves the previous database untouched.
+    Rows of unchanged files come from `previous` (the database being replaced, written by this same ETL version):
+    with `few_changes`, the new file starts as a copy of it, pruned of every row no fate keeps (the fates are then
+    held in memory, so the caller says so only when few files were parsed); otherwise the kept rows are copied into
+    a new file, set-based. A crash, a kill or a failed check before the rename leaves the previous database untouched.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(db_path)
     temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    pruned = previous is not None and few_changes
     try:
+        if pruned:
+            shutil.copyfile(previous, temporary)
         with duckdb.connect(str(temporary)) as con:
-            con.execute(SCHEMA_SQL)
+            if pruned:
+                fates = list(fates)
+                _prune(con, *_copied(fates))
+            else:
+                con.execute(SCHEMA_SQL)
             # Checkpoint once, at the end: one per batch would rewrite blocks and leave the old ones as holes.
             con.execute("set checkpoint_threshold = '1TB'")
-            copied_fichas, copied_files = _load(con, fates)
-            if previous is not None:
-                _copy_previous(con, previous, copied_fichas, copied_files)
+            copied = _load(con, fates)
+            if previous is not None and not pruned:
+                _copy_previous(con, previous, *copied)
             derive_names(con)  # over every ficha, copied or parsed: they depend on each other
             check_integrity(con, db_path)
             built = datetime.now(UTC).isoformat(timespec="seconds")
@@ -215,7 +230,7 @@ def write_database(
 
 def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
     """Insert the fates' rows a batch at a time (parsed while the previous batch loads); return the fichas and
-    files whose rows are to be copied from the previous database."""
+    files whose rows come from the previous database."""
     copied_fichas, copied_files = [], []
     for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.rows is not None):
         rows: dict[str, list[tuple]] = defaultdict(list)
@@ -224,13 +239,43 @@ def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[s
             rows["problemas"].extend(fate.problemas)
             for table, table_rows in (fate.rows or {}).items():
                 rows[table].extend(table_rows)
-            if fate.copy_ficha is not None:
-                copied_fichas.append(fate.copy_ficha)
-            if fate.copy_problems:
-                copied_files.append(fate.archivo.archivo)
         for table, table_rows in rows.items():
             _bulk_insert(con, table, table_rows)
+        fichas, files = _copied(batch)
+        copied_fichas += fichas
+        copied_files += files
     return copied_fichas, copied_files
+
+
+def _copied(fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
+    """The fichas whose rows, and the files whose problems, come from the previous database."""
+    fichas = [fate.copy_ficha for fate in fates if fate.copy_ficha is not None]
+    return fichas, [fate.archivo.archivo for fate in fates if fate.copy_problems]
+
+
+def _prune(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) -> None:
+    """In a copy of the previous database, delete every row not kept: what remains is what `_copy_previous` would
+    have copied. `archivos` and `metadatos` are written anew."""
+    con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
+    con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
+    try:
+        for table in _ficha_tables(con):
+            con.execute(f"delete from {table} where ficha_id not in (select ficha_id from copied_fichas)")
+        con.execute("delete from problemas where archivo not in (select archivo from copied_files)")
+        con.execute("delete from archivos")
+        con.execute("delete from metadatos")
+    finally:
+        con.unregister("copied_fichas")
+        con.unregister("copied_files")
+
+
+def _ficha_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables that hold a ficha's rows: every table with a `ficha_id` column but those kept per file."""
+    rows = con.execute(
+        "select table_name from duckdb_columns() "
+        "where database_name = current_database() and column_name = 'ficha_id' order by 1"
+    ).fetchall()
+    return [table for (table,) in rows if table not in FILE_TABLES]
 
 
 def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path, fichas: list[str], files: list[str]) -> None:
@@ -243,13 +288,7 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path, fichas: list[
     try:
         con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
         con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
-        tables = con.execute(
-            "select table_name from duckdb_columns() where database_name = current_database() "
-            "and column_name = 'ficha_id' order by table_name"
-        ).fetchall()
-        for (table,) in tables:  # identifiers from our own schema, never from input
-            if table in FILE_TABLES:
-                continue
+        for table in _ficha_tables(con):  # identifiers from our own schema, never from input
             con.execute(
                 f"insert into {table} by name select * from previous.{table} "
                 "where ficha_id in (select ficha_id from copied_fichas)"

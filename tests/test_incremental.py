@@ -13,6 +13,7 @@ import duckdb
 import pytest
 from helpers import HUASCO, ROOT
 
+import etl.build
 from bench.generator import write_corpus
 from etl import loader
 from etl.build import build
@@ -41,7 +42,10 @@ def assert_same_as_full(folder: Path, db: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_incremental_build_equals_a_full_rebuild(tmp_path, monkeypatch):
+@pytest.mark.parametrize("few_changes", [500, 0], ids=["copia-podada", "filas-copiadas"])
+def test_incremental_build_equals_a_full_rebuild(tmp_path, monkeypatch, few_changes):
+    """Both ways of reusing rows: pruning a copy of the previous file (few changes), or copying rows into a new one."""
+    monkeypatch.setattr(etl.build, "FEW_CHANGES", few_changes)
     monkeypatch.chdir(tmp_path)
     folder = Path("fichas")
     write_corpus(folder, N, SEED)
