@@ -108,6 +108,7 @@ def build(
         if stored.huella == fingerprint(inputs):
             return Report.of(db_path, True, stored, inputs)
     try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the database
         with lock.held(db_path, lock_wait, waiting) as waited:
             if waited:  # another build ran meanwhile: start from what it left
                 stored, inputs = manifest.load(db_path), None

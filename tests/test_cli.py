@@ -32,6 +32,13 @@ def test_build_then_nothing_changed(tmp_path):
     assert db.stat().st_mtime_ns == stamp
 
 
+def test_database_in_a_folder_that_does_not_exist_yet(tmp_path):
+    db = tmp_path / "nueva" / "carpeta" / "fichas.duckdb"
+    result = run_etl("build", str(FICHAS_DIR), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert query(db, "select count(*) from fichas") == [(2,)]
+
+
 def test_default_paths(tmp_path):
     """With no arguments it reads data/fichas/ and writes data/fichas.duckdb under the working directory."""
     (tmp_path / "data" / "fichas").mkdir(parents=True)
