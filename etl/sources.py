@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = {".txt", ".md"}
+SUFFIXES = {".txt", ".md", ".pdf"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_BYTES = 10 * 1024 * 1024  # a real ficha is about 5 KB; anything this large is not one
 
@@ -62,7 +62,7 @@ def _display_name(name: str, cwd: str) -> str:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Files named by `paths`, folders searched recursively for *.txt and *.md, symlink loops skipped.
+    """Files named by `paths`, folders searched recursively for *.txt, *.md and *.pdf, symlink loops skipped.
 
     Sorted by absolute path, so the order (and which of two duplicates is kept) never depends on the working
     directory; a file named twice (relative and absolute, or by a folder and by itself) is listed once.
