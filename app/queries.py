@@ -221,14 +221,14 @@ order by sel.anio desc, sel.ministerio, sel.servicio, s.tipo, s.numero
 
 
 def link_matrix(snap: db.Snapshot, ficha_id: str) -> Result:
-    """Institutional x ministerial objectives of one ficha, with 1 where linked."""
+    """Institutional x ministerial objectives of one ficha, `Vinculado` true where linked (Sí / No on screen)."""
     sql = """
 select
     oi.numero as "Objetivo institucional",
     om.numero as "Objetivo ministerial",
     oi.descripcion as "Descripción institucional",
     om.descripcion as "Descripción ministerial",
-    case when l.ficha_id is null then 0 else 1 end as "Vinculado"
+    l.ficha_id is not null as "Vinculado"
 from objetivos_institucionales oi
 join objetivos_ministeriales om on om.ficha_id = oi.ficha_id
 left join objetivo_institucional_ministerial l

@@ -1,6 +1,9 @@
 """Streamlit pieces every page shares: the sidebar filter, tables with their downloads, safe text."""
 
+import math
 import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
@@ -8,18 +11,28 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from app import db, downloads, figures, queries, registry
+from app import columns, db, downloads, figures, queries, registry
 from app.filters import DIMENSIONS, KEYS, Filters, from_url, option_labels, options, to_url
 from formatting import integer
 
 # Up to this many rows a table is sent whole, formatted by pandas Styler (`13.331`, `45,2`); Styler costs about
 # 0,2 s per 1.000 rows on every rerun. Longer tables stay on the server and reach the browser as the user scrolls
-# (`lazy`), with numbers in the browser's locale format, which is Chile's for our users.
+# (`lazy`), their numbers formatted by printf-style strings in the Chilean way too (`grid_layout`).
 STYLED_ROWS = 300
+MISSING = "—"
+# A table's width at 1.400 px with the sidebar open, and how its columns share it (px, for the grid's font).
+GRID_WIDTH = 920
+_CHAR_PX, _PAD_PX, _LINE_PX = 7.2, 26, 21
+_HEADER_CHARS = 18  # a longer header is cut on screen; hovering shows it whole
+_NAME_CHARS, _WRAPPED_NAME_CHARS = 34, 22
+_LONG_TEXT_CHARS = 60  # a text column with longer values gets the spare width and rows tall enough to wrap
+_MIN_TEXT_PX, _MAX_LINES = 260, 8
+PINNED = frozenset({"Servicio"})  # the identity a reader scrolls with
 _SEEDED = "_filters_seeded"
 _CONTEXT = "_page_context"
 _NOTICE = "_filters_notice"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS = "_descargas"  # session key: file name -> the builder of its bytes, for the page's last run
 
 
 def _reset_filters() -> None:
@@ -127,19 +140,88 @@ def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
 
 def styled(frame: pd.DataFrame):
     """Chilean number format for display (`13.331`, `45,2`); the frame itself stays numeric for downloads."""
-    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—")
+    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep=MISSING)
 
 
-def show_frame(frame: pd.DataFrame, key: str) -> None:
-    """One table on screen: formatted when short, streamed to the browser as it scrolls when long."""
-    if len(frame) <= STYLED_ROWS:
-        st.dataframe(styled(frame), hide_index=True, key=key)
+def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
+    """One table on screen, in Chilean formats, fitted to the page's width: formatted whole when short, streamed
+    to the browser as it scrolls when long."""
+    shown = columns.yes_no(frame)
+    long = len(shown) > STYLED_ROWS
+    layout = grid_layout(shown, streamed=long)
+    options = {"hide_index": True, "key": key, "column_config": layout.columns, "placeholder": MISSING, "alt": title}
+    if layout.row_height:
+        options["row_height"] = layout.row_height
+    if not long:
+        st.dataframe(styled(shown), **options)
         return
-    st.caption(f"{integer(len(frame))} filas: la tabla se carga a medida que se recorre. Las descargas traen todas.")
-    numbers = {
-        column: st.column_config.NumberColumn(format="localized") for column in frame.select_dtypes("number").columns
-    }
-    st.dataframe(frame, hide_index=True, key=key, lazy=True, column_config=numbers)
+    st.caption(
+        f"{integer(len(shown))} filas: la tabla se carga a medida que se recorre; en pantalla los decimales se "
+        "redondean. Las descargas traen todas las filas con todos sus decimales."
+    )
+    st.dataframe(shown, lazy=True, **options)
+
+
+@dataclass(frozen=True)
+class GridLayout:
+    columns: dict[str, object]
+    row_height: int | None
+
+
+def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
+    """Column widths that fit GRID_WIDTH: codes and numbers narrow, names pinned, long texts wrapped in taller rows.
+
+    A streamed table gets its number formats from printf-style strings (`%'.,d` is `13.331` whatever the
+    browser's locale: sprintf-js takes the character after `'` as the thousands separator); a short one from
+    the Styler (`styled`), which column_config would override, so only years get a format there.
+    """
+    sample = frame.head(2_000)
+    natural: dict[str, int] = {}
+    configs: dict[str, dict] = {}
+    long_texts: dict[str, int] = {}
+    for name in frame.columns:
+        column, header = sample[name], str(name)
+        lengths = column.dropna().astype(str).str.len()
+        longest = int(lengths.max()) if len(lengths) else 1
+        config: dict = {"help": header if len(header) > _HEADER_CHARS else None}
+        if columns.is_year(header) and pd.api.types.is_numeric_dtype(column):
+            config.update(kind="number", format="%d")
+            natural[name] = _px(max(len(header), 4))
+        elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            config["kind"] = "number"
+            if streamed:
+                config["format"] = "%'.,d" if pd.api.types.is_integer_dtype(column) else "%'.,.0f"
+            natural[name] = _px(max(longest + longest // 3, min(len(header), _HEADER_CHARS)))
+        else:
+            config["kind"] = "text"
+            if header in PINNED:
+                config["pinned"] = True
+            if longest > _LONG_TEXT_CHARS and header not in PINNED:
+                long_texts[name] = longest
+            else:
+                natural[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
+        configs[name] = config
+    row_height = None
+    if long_texts:
+        spare = max(GRID_WIDTH - sum(natural.values()), _MIN_TEXT_PX * len(long_texts))
+        share = max(_MIN_TEXT_PX, spare // len(long_texts))
+        lines = max(math.ceil(longest * _CHAR_PX / (share - _PAD_PX)) for longest in long_texts.values())
+        lines = min(max(lines, 3), _MAX_LINES)
+        row_height = lines * _LINE_PX + 16
+        natural.update({name: share for name in long_texts})
+        for name in natural:  # with wrapping rows, names need not be as wide as their longest value
+            if name not in long_texts and configs[name]["kind"] == "text":
+                natural[name] = min(natural[name], _px(_WRAPPED_NAME_CHARS))
+    built = {}
+    for name, config in configs.items():
+        kind = config.pop("kind")
+        make = st.column_config.NumberColumn if kind == "number" else st.column_config.TextColumn
+        built[name] = make(width=int(natural[name]), **{k: v for k, v in config.items() if v is not None})
+    return GridLayout(built, row_height)
+
+
+def _px(chars: int) -> int:
+    return int(chars * _CHAR_PX + _PAD_PX)
 
 
 def show_text(frame: pd.DataFrame) -> None:
@@ -179,18 +261,24 @@ def start_page(slug: str) -> "PageTables":
 
 
 class PageTables:
-    """Shows tables with CSV / Excel / SQL beside each, and collects them for the page's workbook."""
+    """Shows tables with CSV / Excel / SQL beside each, and collects them for the page's workbook.
+
+    Every download's bytes come from a zero-argument builder, built only when the button is clicked; the
+    builders of the page's last run are kept in the session under DOWNLOADS, so a test can call each one.
+    """
 
     def __init__(self, page: str, slug: str, snap: db.Snapshot, filters: Filters):
         self.page, self.slug, self.snap, self.filters = page, slug, snap, filters
         self.tables: dict[str, pd.DataFrame] = {}
+        self.downloads: dict[str, Callable[[], bytes]] = {}
+        st.session_state[DOWNLOADS] = self.downloads
         self._slot = st.container()
 
     def table(
         self, result: queries.Result, title: str, key: str, explanation: str | None = None, full_text: bool = False
     ) -> None:
         """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid."""
-        st.markdown(f"#### {title}")
+        st.header(title)
         if explanation:
             explain(explanation)
         frame = result.frame
@@ -199,46 +287,37 @@ class PageTables:
         elif full_text:
             show_text(frame)
         else:
-            show_frame(frame, f"{key}_tabla")
-        left, right, _ = st.columns([1, 1, 4])
-        left.download_button(
-            "CSV",
-            data=lambda: downloads.csv_bytes(frame),
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        right.download_button(
-            "Excel",
-            data=lambda: downloads.xlsx_bytes({title: frame}),
-            file_name=f"{key}.xlsx",
-            mime=XLSX,
-            key=f"{key}_xlsx",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+            show_frame(frame, f"{key}_tabla", title)
+        self.table_downloads(frame, title, key)
         with st.expander("Ver SQL"):
             st.code(result.sql, language="sql")
             st.code(result.params_sql(), language="sql")
         self.tables[title] = frame
 
+    def table_downloads(self, frame: pd.DataFrame, title: str, key: str) -> None:
+        """The CSV and Excel buttons of one table."""
+        left, right, _ = st.columns([1, 1, 4])
+        self._button(left, "CSV", f"{key}.csv", "text/csv", lambda: downloads.csv_bytes(frame), f"{key}_csv")
+        self._button(right, "Excel", f"{key}.xlsx", XLSX, lambda: downloads.xlsx_bytes({title: frame}), f"{key}_xlsx")
+
     def workbook_button(self) -> None:
         """Offer, at the top of the page, one workbook with every table shown and a first sheet saying what it is."""
+        tables = dict(self.tables)
 
         def workbook() -> bytes:
             files = queries.source_files(self.snap, self.filters).frame["Archivo"].tolist()
-            first = downloads.cover(self.page, self.filters.describe(), files, datetime.now())
-            return downloads.xlsx_bytes({"Filtro": first, **self.tables})
+            return downloads.page_workbook(self.page, self.filters.describe(), files, datetime.now(), tables)
 
-        with self._slot:
-            st.download_button(
-                "Descargar todas las tablas de la página (Excel)",
-                data=workbook,
-                file_name=f"{self.slug}.xlsx",
-                mime=XLSX,
-                key="page_workbook",
-                on_click="ignore",
-                icon=":material/table_view:",
-            )
+        self._button(
+            self._slot,
+            "Descargar todas las tablas de la página (Excel)",
+            f"{self.slug}.xlsx",
+            XLSX,
+            workbook,
+            "page_workbook",
+            ":material/table_view:",
+        )
+
+    def _button(self, where, label, file_name, mime, build, key, icon=":material/download:") -> None:
+        self.downloads[file_name] = build
+        where.download_button(label, data=build, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon)

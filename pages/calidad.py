@@ -12,7 +12,9 @@ ui.explain(
     "errores se muestran siempre; las advertencias, sólo de las fichas del filtro."
 )
 left, right = st.columns([1, 2])
-niveles = left.multiselect("Nivel", ["error", "advertencia"], default=["error", "advertencia"], key="calidad_nivel")
+niveles = left.multiselect(
+    "Nivel", ["error", "advertencia"], default=["error", "advertencia"], key="calidad_nivel", select_all=False
+)
 text = right.text_input("Buscar en archivo o mensaje", key="calidad_texto", max_chars=200)
 result = queries.problems(snap, filters, niveles, text.strip())
 total = len(result.frame)

@@ -29,10 +29,10 @@ ui.explain(
 )
 left, right = st.columns(2)
 with left:
-    st.markdown("##### Enfoque de género")
+    st.header("Enfoque de género")
     st.plotly_chart(figures.flag_bars(grouped.frame, label, "Género"), key="chart_genero")
 with right:
-    st.markdown("##### Gestión territorial")
+    st.header("Gestión territorial")
     st.plotly_chart(figures.flag_bars(grouped.frame, label, "Territorial"), key="chart_territorial")
 page.table(
     grouped,
@@ -45,7 +45,7 @@ matrix = queries.flags_matrix(snap, filters)
 st.plotly_chart(figures.flag_matrix(matrix.frame), key="chart_matrix")
 page.table(matrix, "Productos según ambos enfoques", "ambos_enfoques", "Productos contados por su par de valores.")
 
-st.markdown("#### Productos detrás de cada barra")
+st.header("Productos detrás de cada barra")
 groups = grouped.frame[label].tolist()
 chosen = st.selectbox(label, ["(todos)", *groups], key="flags_grupo")
 shown = queries.products_with_flags(snap, filters, level, None if chosen == "(todos)" else chosen)

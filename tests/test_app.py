@@ -43,11 +43,10 @@ def url_values(at: AppTest, name: str) -> list[str]:
 
 
 def table(at: AppTest, title: str):
-    """The dataframe shown under a `#### title` heading."""
-    headings = [md.value for md in at.markdown]
-    assert f"#### {title}" in headings, headings
-    index = [md.value for md in at.markdown if md.value.startswith("#### ")].index(f"#### {title}")
-    return at.dataframe[index].value
+    """The dataframe shown under the heading `title` (the grid's accessible name is its title)."""
+    assert title in [heading.value for heading in at.header], [heading.value for heading in at.header]
+    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
+    return shown.value
 
 
 def texts(at: AppTest) -> list[str]:
