@@ -23,11 +23,24 @@ MISSING = "—"
 # A table's width at 1.400 px with the sidebar open, and how its columns share it (px, for the grid's font).
 GRID_WIDTH = 920
 _CHAR_PX, _PAD_PX, _LINE_PX = 7.2, 26, 21
-_HEADER_CHARS = 18  # a longer header is cut on screen; hovering shows it whole
-_NAME_CHARS, _WRAPPED_NAME_CHARS = 34, 22
-_LONG_TEXT_CHARS = 60  # a text column with longer values gets the spare width and rows tall enough to wrap
-_MIN_TEXT_PX, _MAX_LINES = 260, 8
-PINNED = frozenset({"Servicio"})  # the identity a reader scrolls with
+_HEADER_CHARS = 14  # a longer header is cut on screen; hovering shows it whole
+_NAME_CHARS, _WRAPPED_NAME_CHARS = 34, 18
+# A text column whose values are mostly (3 in 4) longer than this gets the spare width and rows tall enough to
+# wrap; names, long at times, stay on one line.
+_LONG_TEXT_CHARS = 60
+_WRAPPED_CHAR_PX = 6.6  # the average character of wrapped prose
+_MIN_TEXT_PX, _MAX_LINES = 300, 8
+# Identity columns another column implies (the servicio names its ministerio and codes), least needed first:
+# they leave the screen, not the downloads, when the table would not fit.
+OPTIONAL = (
+    "Ministerio (según la ficha)",
+    "Servicio (según la ficha)",
+    "Ficha",
+    "Capítulo",
+    "Partida",
+    "Servicio ID",
+    "Ministerio",
+)
 _SEEDED = "_filters_seeded"
 _CONTEXT = "_page_context"
 _NOTICE = "_filters_notice"
@@ -149,34 +162,54 @@ def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
     shown = columns.yes_no(frame)
     long = len(shown) > STYLED_ROWS
     layout = grid_layout(shown, streamed=long)
-    options = {"hide_index": True, "key": key, "column_config": layout.columns, "placeholder": MISSING, "alt": title}
+    notes = []
+    if long:
+        notes.append(
+            f"{integer(len(shown))} filas: la tabla se carga a medida que se recorre y en pantalla los decimales se "
+            "redondean; las descargas traen todas las filas con todos sus decimales."
+        )
+    if layout.hidden:
+        notes.append(
+            f"Fuera de pantalla, para que quepa lo principal: {', '.join(layout.hidden)} (están en las descargas y "
+            "en el menú de columnas de la tabla)."
+        )
+    if notes:
+        st.caption(" ".join(notes))
+    options = {
+        "hide_index": True,
+        "key": key,
+        "column_config": layout.columns,
+        "column_order": layout.order,
+        "placeholder": MISSING,
+        "alt": title,
+    }
     if layout.row_height:
         options["row_height"] = layout.row_height
-    if not long:
+    if long:
+        st.dataframe(shown, lazy=True, **options)
+    else:
         st.dataframe(styled(shown), **options)
-        return
-    st.caption(
-        f"{integer(len(shown))} filas: la tabla se carga a medida que se recorre; en pantalla los decimales se "
-        "redondean. Las descargas traen todas las filas con todos sus decimales."
-    )
-    st.dataframe(shown, lazy=True, **options)
 
 
 @dataclass(frozen=True)
 class GridLayout:
-    columns: dict[str, object]
-    row_height: int | None
+    columns: dict[str, object]  # column_config
+    order: list[str]  # the columns on screen, in order
+    hidden: list[str]  # columns left off the screen (still in the downloads and the grid's column menu)
+    row_height: int | None  # taller than 64 px lets long texts wrap
 
 
 def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
-    """Column widths that fit GRID_WIDTH: codes and numbers narrow, names pinned, long texts wrapped in taller rows.
+    """Columns that fit GRID_WIDTH: numbers and codes as narrow as their values, percentages first among the
+    numbers, long texts sharing the spare width in rows tall enough to read them whole; identity columns that
+    another one implies (OPTIONAL) leave the screen, in that order, until the rest fits.
 
     A streamed table gets its number formats from printf-style strings (`%'.,d` is `13.331` whatever the
     browser's locale: sprintf-js takes the character after `'` as the thousands separator); a short one from
     the Styler (`styled`), which column_config would override, so only years get a format there.
     """
     sample = frame.head(2_000)
-    natural: dict[str, int] = {}
+    widths: dict[str, int] = {}
     configs: dict[str, dict] = {}
     long_texts: dict[str, int] = {}
     for name in frame.columns:
@@ -186,38 +219,75 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
         config: dict = {"help": header if len(header) > _HEADER_CHARS else None}
         if columns.is_year(header) and pd.api.types.is_numeric_dtype(column):
             config.update(kind="number", format="%d")
-            natural[name] = _px(max(len(header), 4))
+            widths[name] = _px(max(len(header), 4))
         elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             config["kind"] = "number"
             if streamed:
                 config["format"] = "%'.,d" if pd.api.types.is_integer_dtype(column) else "%'.,.0f"
-            natural[name] = _px(max(longest + longest // 3, min(len(header), _HEADER_CHARS)))
+            widths[name] = _px(max(longest + longest // 3, min(len(header), _HEADER_CHARS)))
         else:
             config["kind"] = "text"
-            if header in PINNED:
-                config["pinned"] = True
-            if longest > _LONG_TEXT_CHARS and header not in PINNED:
+            if lengths.quantile(0.75) > _LONG_TEXT_CHARS:
                 long_texts[name] = longest
-            else:
-                natural[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
+            widths[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
         configs[name] = config
+    order = _screen_order(frame, configs)
+    hidden = []
+    text_room = _MIN_TEXT_PX * len(long_texts)
+    for name in _optional(frame):
+        fixed = sum(widths[column] for column in order if column not in long_texts)
+        if fixed + text_room <= GRID_WIDTH:
+            break
+        if name in order and name not in long_texts:
+            order.remove(name)
+            hidden.append(name)
     row_height = None
     if long_texts:
-        spare = max(GRID_WIDTH - sum(natural.values()), _MIN_TEXT_PX * len(long_texts))
-        share = max(_MIN_TEXT_PX, spare // len(long_texts))
-        lines = max(math.ceil(longest * _CHAR_PX / (share - _PAD_PX)) for longest in long_texts.values())
-        lines = min(max(lines, 3), _MAX_LINES)
-        row_height = lines * _LINE_PX + 16
-        natural.update({name: share for name in long_texts})
-        for name in natural:  # with wrapping rows, names need not be as wide as their longest value
-            if name not in long_texts and configs[name]["kind"] == "text":
-                natural[name] = min(natural[name], _px(_WRAPPED_NAME_CHARS))
+        for name in order:  # rows will wrap: names need not be as wide as their longest value
+            if configs[name]["kind"] == "text" and name not in long_texts:
+                widths[name] = min(widths[name], _px(_WRAPPED_NAME_CHARS))
+        fixed = sum(widths[column] for column in order if column not in long_texts)
+        share = max(_MIN_TEXT_PX, (GRID_WIDTH - fixed) // len(long_texts))
+        widths.update({name: share for name in long_texts})
+        lines = max(math.ceil(longest * _WRAPPED_CHAR_PX / (share - _PAD_PX)) for longest in long_texts.values())
+        row_height = min(max(lines, 3), _MAX_LINES) * _LINE_PX + 16
     built = {}
     for name, config in configs.items():
         kind = config.pop("kind")
         make = st.column_config.NumberColumn if kind == "number" else st.column_config.TextColumn
-        built[name] = make(width=int(natural[name]), **{k: v for k, v in config.items() if v is not None})
-    return GridLayout(built, row_height)
+        built[name] = make(width=int(widths[name]), **{k: v for k, v in config.items() if v is not None})
+    return GridLayout(built, order, hidden, row_height)
+
+
+def _screen_order(frame: pd.DataFrame, configs: dict[str, dict]) -> list[str]:
+    """The frame's order, with the percentages moved before the other numbers and OPTIONAL columns last."""
+    optional = _optional(frame)
+    names = [name for name in frame.columns if name not in optional]
+    percents = [name for name in names if columns.is_percent(str(name)) and configs[name]["kind"] == "number"]
+    first_number = next(
+        (
+            i
+            for i, name in enumerate(names)
+            if configs[name].get("format") != "%d" and configs[name]["kind"] == "number"
+        ),
+        None,
+    )
+    if percents and first_number is not None:
+        rest = [name for name in names if name not in percents]
+        at = rest.index(names[first_number]) if names[first_number] in rest else len(rest)
+        names = rest[:at] + percents + rest[at:]
+    return names + optional
+
+
+def _optional(frame: pd.DataFrame) -> list[str]:
+    """The OPTIONAL columns of a table with a servicio in it (a table per ministerio keeps its Ministerio)."""
+    if "Servicio" not in frame.columns and "Servicio ID" not in frame.columns:
+        return []
+    return [
+        name
+        for name in OPTIONAL
+        if name in frame.columns and not (name == "Servicio ID" and "Servicio" not in frame.columns)
+    ]
 
 
 def _px(chars: int) -> int:
