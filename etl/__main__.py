@@ -55,15 +55,15 @@ def _summary(report) -> str:
         lines.append(f"Base construida: {report.db_path}")
     lines.append(f"Fichas cargadas: {integer(report.loaded)}")
     lines.append(f"Archivos rechazados: {integer(report.rejected)}")
-    errors = [p for p in report.problemas if p[2] == ERROR]
-    warnings = [p for p in report.problemas if p[2] != ERROR]
-    for archivo, _fid, _nivel, _seccion, linea, mensaje in errors:
-        lines.append(f"  RECHAZADO {archivo}{f':{linea}' if linea else ''}: {mensaje}")
+    errors = [p for p in report.problemas if p.nivel == ERROR]
+    warnings = [p for p in report.problemas if p.nivel != ERROR]
+    for p in errors:
+        lines.append(f"  RECHAZADO {p.archivo}{f':{p.linea}' if p.linea else ''}: {p.mensaje}")
     if warnings:
         lines.append(f"Advertencias: {integer(len(warnings))}")
-        for archivo, _fid, _nivel, seccion, linea, mensaje in warnings[:50]:
-            where = f"{archivo}{f':{linea}' if linea else ''}{f' [{seccion}]' if seccion else ''}"
-            lines.append(f"  {where}: {mensaje}")
+        for p in warnings[:50]:
+            where = f"{p.archivo}{f':{p.linea}' if p.linea else ''}{f' [{p.seccion}]' if p.seccion else ''}"
+            lines.append(f"  {where}: {p.mensaje}")
         if len(warnings) > 50:
             lines.append(f"  … y {len(warnings) - 50} más (tabla «problemas» de la base).")
     return "\n".join(lines)

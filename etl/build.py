@@ -13,6 +13,7 @@ from pathlib import Path
 from etl import loader
 from etl.errors import FichaError
 from etl.model import ERROR
+from etl.row_types import ArchivoRow, ProblemaRow
 from etl.rows import ParsedFile, parse_file
 from etl.sources import Source, discover, read
 
@@ -22,7 +23,7 @@ CHUNK_FILES = 32
 BATCH_FICHAS = 500  # fichas per insert: few statements, and the build never holds every row at once
 
 ETL_VERSION = hashlib.sha256(
-    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+    b"".join(path.read_bytes() for path in [*sorted(Path(__file__).parent.glob("*.py")), *loader.REFERENCE_FILES])
 ).hexdigest()[:16]
 
 
@@ -37,11 +38,11 @@ class Report:
 
     @property
     def loaded(self) -> int:
-        return sum(1 for archivo in self.archivos if archivo[2] == "cargada")
+        return sum(1 for archivo in self.archivos if archivo.estado == "cargada")
 
     @property
     def rejected(self) -> int:
-        return sum(1 for archivo in self.archivos if archivo[2] != "cargada")
+        return sum(1 for archivo in self.archivos if archivo.estado != "cargada")
 
 
 def fingerprint(sources: list[Source]) -> str:
@@ -143,19 +144,19 @@ def _accepted(
     files = [(source.archivo, source.sha256) for source in sources]  # kept: the sources themselves are handed over
     for (archivo, sha256), parsed in zip(files, _parse_all(sources, pool), strict=True):
         if isinstance(parsed, FichaError):
-            archivos.append((archivo, sha256, "rechazada", None))
-            problemas.append((archivo, None, ERROR, parsed.section, parsed.line, parsed.message))
+            archivos.append(ArchivoRow(archivo, sha256, "rechazada", None))
+            problemas.append(ProblemaRow(archivo, None, ERROR, parsed.section, parsed.line, parsed.message))
             continue
         fid = parsed.ficha_id
         if fid in by_key:
-            archivos.append((archivo, sha256, "duplicada", fid))
+            archivos.append(ArchivoRow(archivo, sha256, "duplicada", fid))
             message = f"Ficha duplicada: año {parsed.anio}, partida {parsed.partida}, capítulo {parsed.capitulo} ya se cargó desde «{by_key[fid]}»; este archivo no se carga."
-            problemas.append((archivo, fid, ERROR, None, None, message))
+            problemas.append(ProblemaRow(archivo, fid, ERROR, None, None, message))
             continue
         by_key[fid] = archivo
         for table, rows in parsed.rows.items():
             batch.setdefault(table, []).extend(rows)
-        archivos.append((archivo, sha256, "cargada", fid))
+        archivos.append(ArchivoRow(archivo, sha256, "cargada", fid))
         problemas.extend(parsed.problemas)
         accepted += 1
         if accepted % BATCH_FICHAS == 0:

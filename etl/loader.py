@@ -9,6 +9,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl.reference import PARTIDAS_CSV, Partida, equivalent_official, partidas
+from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
+
 # The contract every page relies on; docs/esquema.md describes each column.
 SCHEMA_SQL = """
 create table fichas (
@@ -24,6 +27,9 @@ create table fichas (
     mision varchar,
     archivo varchar not null,
     sha256 varchar not null,
+    ministerio_nombre varchar not null,
+    servicio_id varchar not null,
+    servicio_nombre varchar not null,
     unique (anio, partida, capitulo)
 );
 create table objetivos_ministeriales (
@@ -48,6 +54,9 @@ create table productos (
     aplica_gestion_territorial boolean,
     aplica_enfoque_genero boolean,
     linea integer,
+    subproductos varchar,
+    presupuesto_miles bigint,
+    presupuesto_texto varchar,
     primary key (ficha_id, numero)
 );
 create table clientes (
@@ -106,43 +115,15 @@ create table metadatos (
 );
 """
 
-# Column order of each table's bulk load, matching SCHEMA_SQL.
-COLUMNS = {
-    "fichas": [
-        "ficha_id",
-        "anio",
-        "periodo_inicio",
-        "periodo_fin",
-        "ministerio",
-        "partida",
-        "servicio",
-        "capitulo",
-        "ley_organica",
-        "mision",
-        "archivo",
-        "sha256",
-    ],
-    "objetivos_ministeriales": ["ficha_id", "numero", "descripcion", "linea"],
-    "objetivos_institucionales": ["ficha_id", "numero", "descripcion", "linea"],
-    "productos": [
-        "ficha_id",
-        "numero",
-        "nombre",
-        "descripcion",
-        "aplica_gestion_territorial",
-        "aplica_enfoque_genero",
-        "linea",
-    ],
-    "clientes": ["ficha_id", "numero", "descripcion", "cuantificacion", "cuantificacion_texto", "linea"],
-    "objetivo_institucional_ministerial": ["ficha_id", "objetivo_institucional", "objetivo_ministerial", "linea"],
-    "objetivo_institucional_producto": ["ficha_id", "objetivo_institucional", "producto", "linea"],
-    "producto_cliente": ["ficha_id", "producto", "cliente", "linea"],
-    "problemas": ["archivo", "ficha_id", "nivel", "seccion", "linea", "mensaje"],
-    "archivos": ["archivo", "sha256", "estado", "ficha_id"],
-}
+# Column order of each table's bulk load, matching SCHEMA_SQL: the fields of its row type.
+COLUMNS = {table: row_type._fields for table, row_type in ROW_TYPES.items()}
 # Parents before children, so foreign keys hold at every insert.
 LOAD_ORDER = list(COLUMNS)
 FINGERPRINT = "huella"
+# Data files besides the code that shape the database: a change in any of them means a rebuild.
+REFERENCE_FILES = (PARTIDAS_CSV,)
+# Written in metadatos as `version_esquema`; the dashboard refuses a database of another version.
+SCHEMA_VERSION = "2"
 
 
 @dataclass
@@ -154,8 +135,8 @@ class Outcome:
     """
 
     batches: Iterable[dict[str, list[tuple]]]
-    archivos: list[tuple]
-    problemas: list[tuple]
+    archivos: list[ArchivoRow]
+    problemas: list[ProblemaRow]
 
 
 def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
@@ -178,8 +159,13 @@ def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
             _bulk_insert(con, "archivos", outcome.archivos)
             con.executemany(
                 "insert into metadatos values (?, ?)",
-                [(FINGERPRINT, fingerprint), ("construida", datetime.now(UTC).isoformat(timespec="seconds"))],
+                [
+                    (FINGERPRINT, fingerprint),
+                    ("version_esquema", SCHEMA_VERSION),
+                    ("construida", datetime.now(UTC).isoformat(timespec="seconds")),
+                ],
             )
+            derive_names(con)
             con.execute("checkpoint")
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
@@ -193,14 +179,70 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
     if not rows:
         return
     columns = COLUMNS[table]
-    # Columns as Arrow arrays: DuckDB scans them without converting a Python object per value.
-    frame = pa.table(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
-    con.register("staging", frame)
+    con.register("staging", _arrow(columns, rows))
     try:
         column_list = ", ".join(columns)  # identifiers from COLUMNS, never from input
         con.execute(f"insert into {table} ({column_list}) select {column_list} from staging")
     finally:
         con.unregister("staging")
+
+
+def _arrow(columns: tuple[str, ...], rows: Iterable[tuple]) -> pa.Table:
+    """Rows as Arrow columns: DuckDB scans them without converting a Python object per value.
+
+    No rows give empty text columns, so that queries naming the columns still bind."""
+    values = list(zip(*rows, strict=True))
+    if not values:
+        return pa.table({name: pa.array([], pa.string()) for name in columns})
+    return pa.table(dict(zip(columns, map(list, values), strict=True)))
+
+
+# Names that depend on other fichas, set once every ficha is in, over the whole table (so an incremental build that
+# keeps earlier fichas gets them right too). `referencia_partidas` is data/partidas.csv, registered by derive_names.
+DERIVE_NAMES_SQL = """
+update fichas set ministerio_nombre = nombres.nombre
+from (
+    with grafias as (
+        select partida, ministerio, count(*) as fichas, max(anio) as ultimo_anio
+        from fichas
+        group by partida, ministerio
+    ),
+    mas_frecuente as (
+        select partida, ministerio as nombre
+        from grafias
+        qualify row_number() over (partition by partida order by fichas desc, ultimo_anio desc, ministerio) = 1
+    )
+    select f.ficha_id, coalesce(r.ministerio, e.oficial, m.nombre) as nombre
+    from fichas f
+    join mas_frecuente m on m.partida = f.partida
+    left join equivalentes e on e.partida = m.partida and e.ministerio = m.nombre
+    left join referencia_partidas r
+        on r.partida = f.partida and f.anio between coalesce(r.desde, f.anio) and coalesce(r.hasta, f.anio)
+) as nombres
+where fichas.ficha_id = nombres.ficha_id and fichas.ministerio_nombre is distinct from nombres.nombre;
+
+update fichas set servicio_nombre = ultimos.nombre
+from (select servicio_id, arg_max(servicio, anio) as nombre from fichas group by servicio_id) as ultimos
+where fichas.servicio_id = ultimos.servicio_id and fichas.servicio_nombre is distinct from ultimos.nombre;
+"""
+
+
+def derive_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Set `ministerio_nombre` (official, else the partida's most frequent spelling, itself official where it names a
+    ministry the reference knows in another year) and `servicio_nombre` (the most recent ficha's) from every ficha."""
+    spellings = con.execute("select distinct partida, ministerio from fichas").fetchall()
+    equivalents = [
+        (partida, written, official)
+        for partida, written in spellings
+        if (official := equivalent_official(partida, written)) is not None
+    ]
+    con.register("referencia_partidas", _arrow(Partida._fields, partidas()))
+    con.register("equivalentes", _arrow(("partida", "ministerio", "oficial"), equivalents))
+    try:
+        con.execute(DERIVE_NAMES_SQL)
+    finally:
+        con.unregister("referencia_partidas")
+        con.unregister("equivalentes")
 
 
 def remove_stale_temporaries(db_path: Path) -> None:
@@ -221,7 +263,7 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def stored_state(db_path: Path) -> tuple[str | None, list[tuple], list[tuple]]:
+def stored_state(db_path: Path) -> tuple[str | None, list[ArchivoRow], list[ProblemaRow]]:
     """Fingerprint, files and problems of an existing database; (None, [], []) when there is none usable."""
     if not db_path.exists():
         return None, [], []
@@ -234,4 +276,4 @@ def stored_state(db_path: Path) -> tuple[str | None, list[tuple], list[tuple]]:
             ).fetchall()
     except duckdb.Error:
         return None, [], []
-    return (row[0] if row else None), archivos, problemas
+    return (row[0] if row else None), [ArchivoRow(*a) for a in archivos], [ProblemaRow(*p) for p in problemas]

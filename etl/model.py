@@ -29,6 +29,9 @@ class Producto:
     aplica_gestion_territorial: bool | None
     aplica_enfoque_genero: bool | None
     linea: int
+    subproductos: str | None = None  # None: the table has no such column
+    presupuesto_miles: int | None = None
+    presupuesto_texto: str | None = None  # None: the table has no budget column
 
 
 @dataclass(frozen=True)

@@ -246,8 +246,20 @@ class _Parser:
                         kind,
                         linea,
                     )
+            # None, not "", when the table has no such column: an empty cell and a missing column differ.
+            presupuesto = cell("presupuesto") if "presupuesto" in columns else None
             ficha.productos.append(
-                Producto(numero, cell("nombre"), cell("descripcion"), flags["territorial"], flags["genero"], linea)
+                Producto(
+                    numero,
+                    cell("nombre"),
+                    cell("descripcion"),
+                    flags["territorial"],
+                    flags["genero"],
+                    linea,
+                    subproductos=cell("subproductos") if "subproductos" in columns else None,
+                    presupuesto_miles=None if presupuesto is None else parse_quantity(presupuesto),
+                    presupuesto_texto=presupuesto,
+                )
             )
             links("clientes", ficha.producto_cliente)
         else:
@@ -274,6 +286,9 @@ _ROLE_WORDS = {
         ("descripcion", ("descripcion", "objetivo")),
     ],
     PRODUCTOS: [
+        # First: `Subproducto-Productos Específicos` must not be taken for the product's name.
+        ("subproductos", ("subproducto",)),
+        ("presupuesto", ("presupuesto",)),
         ("territorial", ("territorial",)),
         ("genero", ("genero",)),
         ("clientes", ("cliente", "usuario", "beneficiario")),
@@ -285,16 +300,22 @@ _ROLE_WORDS = {
         ("descripcion", ("cliente", "usuario", "beneficiario", "descripcion")),
     ],
 }
-_IGNORED_COLUMNS = ("subproducto", "presupuesto")
+# Only product tables carry these columns; elsewhere they are no other role either.
+_PRODUCT_ONLY_COLUMNS = ("subproducto", "presupuesto")
 
 
 def _columns(table: Table) -> dict[str, int]:
-    """Map roles (descripcion, ministerio, genero, ...) to column positions by header words."""
+    """Map roles (descripcion, ministerio, genero, ...) to column positions by header words.
+
+    `Presupuesto 2015 (Miles de $)` is the budget; a `%` column beside it (the share of the total) is not.
+    """
     columns: dict[str, int] = {}
     for position, name in enumerate(table.header[1:], start=1):
-        if any(word in name for word in _IGNORED_COLUMNS):
+        if table.kind != PRODUCTOS and any(word in name for word in _PRODUCT_ONLY_COLUMNS):
             continue
         for role, words in _ROLE_WORDS[table.kind]:
+            if role == "presupuesto" and "%" in name:
+                continue
             if role not in columns and any(word in name for word in words):
                 columns[role] = position
                 break

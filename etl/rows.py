@@ -1,28 +1,30 @@
 """One input file as table rows: the unit of work that worker processes parse and send back.
 
-Imports stay light (no pandas, no duckdb) so worker processes start fast, and rows are plain tuples because
-they cross process boundaries far faster than record objects do.
+Imports stay light (no pandas, no duckdb) so worker processes start fast, and rows are tuples because
+they cross process boundaries far faster than record objects do (named tuples: still tuples, read by name).
 """
 
 from dataclasses import dataclass
 
 from etl.errors import FichaError
-from etl.model import Ficha
+from etl.model import WARNING, Ficha
 from etl.parser import parse
+from etl.reference import mismatch
+from etl.row_types import ROW_TYPES, ClienteRow, FichaRow, ProblemaRow, ProductoRow
 from etl.sources import Source
 from etl.text import decode
 
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """An accepted ficha's identity, its rows per table (columns in `loader.COLUMNS` order) and its warnings."""
+    """An accepted ficha's identity, its rows per table (named row types of `etl.row_types`) and its warnings."""
 
     ficha_id: str
     anio: int
     partida: str
     capitulo: str
     rows: dict[str, list[tuple]]
-    problemas: list[tuple]
+    problemas: list[ProblemaRow]
 
 
 def parse_source(source: Source) -> Ficha:
@@ -39,24 +41,56 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
     except FichaError as error:
         return error
     fid = ficha.ficha_id
-    problemas = [(source.archivo, fid, p.nivel, p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
+    problemas = [ProblemaRow(source.archivo, fid, p.nivel, p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
+    if message := mismatch(ficha.ministerio, ficha.partida, ficha.anio):
+        problemas.append(ProblemaRow(source.archivo, fid, WARNING, None, None, message))
     return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, ficha_rows(ficha, source), problemas)
 
 
 def ficha_rows(f: Ficha, source: Source) -> dict[str, list[tuple]]:
     """Flatten one ficha's records into rows per table."""
     fid = f.ficha_id
-    fichas = (fid, f.anio, f.periodo_inicio, f.periodo_fin, f.ministerio, f.partida, f.servicio, f.capitulo)
-    rows = {"fichas": [(*fichas, f.ley_organica, f.mision, source.archivo, source.sha256)]}
+    # ministerio_nombre and servicio_nombre start as written; loader.derive_names sets them across fichas.
+    ficha = FichaRow(
+        fid,
+        f.anio,
+        f.periodo_inicio,
+        f.periodo_fin,
+        f.ministerio,
+        f.partida,
+        f.servicio,
+        f.capitulo,
+        f.ley_organica,
+        f.mision,
+        source.archivo,
+        source.sha256,
+        ministerio_nombre=f.ministerio,
+        servicio_id=f"{f.partida}-{f.capitulo}",
+        servicio_nombre=f.servicio,
+    )
+    rows: dict[str, list[tuple]] = {"fichas": [ficha]}
     for table in ("objetivos_ministeriales", "objetivos_institucionales"):
-        rows[table] = [(fid, o.numero, o.descripcion, o.linea) for o in getattr(f, table)]
+        row_type = ROW_TYPES[table]
+        rows[table] = [row_type(fid, o.numero, o.descripcion, o.linea) for o in getattr(f, table)]
     rows["productos"] = [
-        (fid, p.numero, p.nombre, p.descripcion, p.aplica_gestion_territorial, p.aplica_enfoque_genero, p.linea)
+        ProductoRow(
+            fid,
+            p.numero,
+            p.nombre,
+            p.descripcion,
+            p.aplica_gestion_territorial,
+            p.aplica_enfoque_genero,
+            p.linea,
+            p.subproductos,
+            p.presupuesto_miles,
+            p.presupuesto_texto,
+        )
         for p in f.productos
     ]
     rows["clientes"] = [
-        (fid, c.numero, c.descripcion, c.cuantificacion, c.cuantificacion_texto, c.linea) for c in f.clientes
+        ClienteRow(fid, c.numero, c.descripcion, c.cuantificacion, c.cuantificacion_texto, c.linea) for c in f.clientes
     ]
     for table in ("objetivo_institucional_ministerial", "objetivo_institucional_producto", "producto_cliente"):
-        rows[table] = [(fid, link.origen, link.destino, link.linea) for link in getattr(f, table)]
+        row_type = ROW_TYPES[table]
+        rows[table] = [row_type(fid, link.origen, link.destino, link.linea) for link in getattr(f, table)]
     return rows

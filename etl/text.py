@@ -14,6 +14,18 @@ _NO_LINK = {"", "-", "--", "no se vincula", "no aplica", "n/a", "no", "ninguno",
 _YES = {"si", "s", "x"}
 _NO = {"no", "n"}
 MAX_BIGINT = 2**63
+# Characters that take no room: zero-width space, joiners, word joiner, BOM, soft hyphen, bidi marks and controls.
+_INVISIBLE = dict.fromkeys(
+    [
+        0x00AD,
+        0x180E,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+)
 
 
 def decode(raw: bytes) -> str:
@@ -56,10 +68,16 @@ def fold(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Cell text as shown to users: control characters dropped, white space collapsed."""
-    if text.isprintable() and "  " not in text:  # no control characters, and no white space but single spaces
+    """Text as stored and shown: Unicode NFC, control and invisible characters dropped, white space collapsed.
+
+    `EDUCACIÓN` typed with a combining accent, or with a zero-width or non-breaking space, becomes the same string.
+    """
+    # isprintable() is False for controls, NBSP and other odd spaces, zero-width and bidi characters; most cells
+    # are printable, single-spaced and (ASCII or already) NFC, and need nothing more.
+    if text.isprintable() and "  " not in text and (text.isascii() or unicodedata.is_normalized("NFC", text)):
         return text.strip()
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    text = _CONTROL.sub("", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def parse_quantity(text: str) -> int | None:
