@@ -345,15 +345,24 @@ class PageTables:
         self._slot = st.container()
 
     def table(
-        self, result: queries.Result, title: str, key: str, explanation: str | None = None, full_text: bool = False
+        self,
+        result: queries.Result,
+        title: str,
+        key: str,
+        explanation: str | None = None,
+        full_text: bool | list[str] = False,
     ) -> None:
-        """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid."""
+        """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid;
+        a list gives the text of each row, as the page words it."""
         st.header(title)
         if explanation:
             explain(explanation)
         frame = result.frame
         if frame.empty:
             st.info("No hay filas para el filtro actual.")
+        elif isinstance(full_text, list):
+            for block in full_text:
+                st.text(block)  # ficha text: never markdown
         elif full_text:
             show_text(frame)
         else:
