@@ -16,6 +16,11 @@ def is_code(header: str) -> bool:
     return header in CODES
 
 
+def is_name(header: str) -> bool:
+    """`Servicio`, `Ministerio` and their as-written forms: names, long at times, never prose to wrap."""
+    return header.split(" (")[0] in ("Servicio", "Ministerio")
+
+
 def is_year(header: str) -> bool:
     """`Año`, `Año desde`, `Año hasta`."""
     return header == "Año" or header.startswith("Año ")

@@ -227,7 +227,7 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
             widths[name] = _px(max(longest + longest // 3, min(len(header), _HEADER_CHARS)))
         else:
             config["kind"] = "text"
-            if lengths.quantile(0.75) > _LONG_TEXT_CHARS:
+            if lengths.quantile(0.75) > _LONG_TEXT_CHARS and not columns.is_name(header):
                 long_texts[name] = longest
             widths[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
         configs[name] = config

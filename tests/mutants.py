@@ -99,6 +99,13 @@ MUTATIONS += [
         "pass",
         ("tests/test_downloads.py", "tests/test_page_downloads.py"),
     ),
+    Mutation(
+        "long tables in the browser's locale",
+        "app/ui.py",
+        'config["format"] = "%\'.,d" if pd.api.types.is_integer_dtype(column) else "%\'.,.0f"',
+        'config["format"] = "localized"',
+        ("tests/test_tables.py",),
+    ),
 ]
 
 

@@ -71,7 +71,11 @@ def test_workbook_is_made_for_excel_in_chile():
     assert all(cell.font.bold for cell in header)
     by_name = {h.value: cell for h, cell in zip(header, row, strict=True)}
     assert (by_name["Año"].value, by_name["Año"].number_format) == (2021, "0")  # a number, never `2.021`
-    assert (by_name["Partida"].value, by_name["Partida"].data_type, by_name["Partida"].number_format) == ("09", "s", "@")
+    assert (by_name["Partida"].value, by_name["Partida"].data_type, by_name["Partida"].number_format) == (
+        "09",
+        "s",
+        "@",
+    )
     assert (by_name["Ficha"].value, by_name["Ficha"].data_type) == ("2025-09-14", "s")
     assert (by_name["Clientes"].value, by_name["Clientes"].number_format) == (13331, "#,##0")
     assert by_name["% atendidos"].value == pytest.approx(0.4525)
@@ -114,7 +118,10 @@ def test_page_workbook_has_the_cover_then_every_table():
     [
         (["Clientes a los que llega cada producto"], ["Clientes a los que llega"]),
         (["Productos estratégicos: bienes y/o servicios [2021]"], ["Productos estratégicos bienes y"[:-2]]),
-        (["Lo que no cuelga de nada", "Lo que no cuelga de nada"], ["Lo que no cuelga de nada", "Lo que no cuelga de nada (2)"]),
+        (
+            ["Lo que no cuelga de nada", "Lo que no cuelga de nada"],
+            ["Lo que no cuelga de nada", "Lo que no cuelga de nada (2)"],
+        ),
         (["Objetivos estratégicos institucionales"] * 2, ["Objetivos estratégicos", "Objetivos estratégicos (2)"]),
         (["Supercalifragilisticoespialidosoextraordinario"], ["Supercalifragilisticoespialidos"]),
         (["[]:*?/\\"], ["Hoja"]),
