@@ -212,6 +212,7 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
     widths: dict[str, int] = {}
     configs: dict[str, dict] = {}
     long_texts: dict[str, int] = {}
+    full: dict[str, int] = {}  # text columns: the width of their longest value
     for name in frame.columns:
         column, header = sample[name], str(name)
         lengths = column.dropna().astype(str).str.len()
@@ -230,6 +231,7 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
             if lengths.quantile(0.75) > _LONG_TEXT_CHARS and not columns.is_name(header):
                 long_texts[name] = longest
             widths[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
+            full[name] = _px(max(min(len(header), _HEADER_CHARS), longest))
         configs[name] = config
     order = _screen_order(frame, configs)
     hidden = []
@@ -251,12 +253,24 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
         widths.update({name: share for name in long_texts})
         lines = max(math.ceil(longest * _WRAPPED_CHAR_PX / (share - _PAD_PX)) for longest in long_texts.values())
         row_height = min(max(lines, 3), _MAX_LINES) * _LINE_PX + 16
+    else:
+        _widen_names(widths, full, order)
     built = {}
     for name, config in configs.items():
         kind = config.pop("kind")
         make = st.column_config.NumberColumn if kind == "number" else st.column_config.TextColumn
         built[name] = make(width=int(widths[name]), **{k: v for k, v in config.items() if v is not None})
     return GridLayout(built, order, hidden, row_height)
+
+
+def _widen_names(widths: dict[str, int], full: dict[str, int], order: list[str]) -> None:
+    """Give the width left over to the names cut at _NAME_CHARS, so they show whole when the table has room."""
+    short = {name: full[name] - widths[name] for name in order if name in full and full[name] > widths[name]}
+    spare = GRID_WIDTH - sum(widths[name] for name in order)
+    if spare <= 0 or not short:
+        return
+    for name, missing in short.items():
+        widths[name] += min(missing, spare * missing // sum(short.values()))
 
 
 def _screen_order(frame: pd.DataFrame, configs: dict[str, dict]) -> list[str]:

@@ -66,9 +66,11 @@ def test_numbers_come_first_and_implied_identity_leaves_the_screen_when_full():
 
 
 def test_a_table_per_ministerio_keeps_its_ministerio():
-    frame = pd.DataFrame({"Ministerio": ["Ministerio de Salud"], "Fichas": [3], "% con enfoque de género": [40.0]})
+    name = "MINISTERIO DE LAS CULTURAS, LAS ARTES Y EL PATRIMONIO"
+    frame = pd.DataFrame({"Ministerio": [name], "Fichas": [3], "% con enfoque de género": [40.0]})
     layout = ui.grid_layout(frame)
     assert layout.order == ["Ministerio", "% con enfoque de género", "Fichas"] and layout.hidden == []
+    assert layout.columns["Ministerio"]["width"] >= len(name) * 7  # room to spare: the name shows whole
 
 
 def test_long_texts_wrap_in_rows_tall_enough_for_the_longest():
