@@ -65,8 +65,14 @@ def _filter_counts(snap: db.Snapshot, filters: Filters) -> dict[str, pd.Series]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _option_labels(snap: db.Snapshot) -> dict[str, dict[str, str]]:
+def filter_labels(snap: db.Snapshot) -> dict[str, dict[str, str]]:
+    """Per filter dimension, value -> what users read for it (a servicio_id's name, a partida with its ministry)."""
     return option_labels(queries.fichas_index(snap).frame)
+
+
+def describe(snap: db.Snapshot, filters: Filters) -> str:
+    """The filter in words, naming services and partidas as the sidebar does."""
+    return filters.describe(filter_labels(snap))
 
 
 def sidebar_filters(snap: db.Snapshot) -> Filters:
@@ -85,7 +91,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     for name in KEYS:  # a rebuilt database may have dropped a selected value
         state[name] = [value for value in state.get(name, []) if value in known[name]]
     current = Filters(**{name: tuple(state[name]) for name in KEYS})
-    counts, labels = _filter_counts(snap, current), _option_labels(snap)
+    counts, labels = _filter_counts(snap, current), filter_labels(snap)
     with st.sidebar:
         st.header("Filtros")
         for dimension in DIMENSIONS:
@@ -98,6 +104,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
                     f"{shown.get(value, value)} ({int(c.get(value, 0))})"
                 ),
                 placeholder="Todos",
+                select_all=False,
                 help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",
             )
         st.button("Restablecer filtros", on_click=_reset_filters, key="reset_filters", width="stretch")
@@ -340,7 +347,7 @@ def start_page(slug: str) -> "PageTables":
     spec = registry.by_slug(slug)
     snap, filters = context()
     st.title(spec.page_title)
-    st.text(f"Filtro: {filters.describe()}")  # names come from fichas: text, never markdown
+    st.text(f"Filtro: {describe(snap, filters)}")  # names come from fichas: text, never markdown
     return PageTables(spec.title, spec.slug, snap, filters)
 
 
@@ -399,7 +406,7 @@ class PageTables:
 
         def workbook() -> bytes:
             files = queries.source_files(self.snap, self.filters).frame["Archivo"].tolist()
-            return downloads.page_workbook(self.page, self.filters.describe(), files, datetime.now(), tables)
+            return downloads.page_workbook(self.page, describe(self.snap, self.filters), files, datetime.now(), tables)
 
         self._button(
             self._slot,

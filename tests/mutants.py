@@ -30,7 +30,89 @@ class Mutation:
     tests: tuple[str, ...]
 
 
-MUTATIONS: list[Mutation] = []
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        "pdf-row-cut-by-page-break-not-closed",
+        "etl/pdf.py",
+        '{"explicit_horizontal_lines": _closing_rules(page)}',
+        "{}",
+        ("tests/test_pdf.py::test_pdf_gives_the_rows_of_its_text_export",),
+    ),
+    Mutation(
+        "pdf-repeated-header-kept",
+        "etl/pdf.py",
+        "cells = cells[1:]  # the header row repeated",
+        "cells = cells[0:]  # the header row repeated",
+        ("tests/test_pdf.py::test_pdf_gives_the_rows_of_its_text_export",),
+    ),
+    Mutation(
+        "pdf-paragraphs-run-together",
+        "etl/pdf.py",
+        "top - bottom > PARAGRAPH_GAP * (line_bottom - top)",
+        "False",
+        ("tests/test_pdf.py::test_synthetic_fichas_in_every_export_variant_give_the_same_rows",),
+    ),
+    Mutation(
+        "pdf-lone-number-in-the-body-dropped",
+        "etl/pdf.py",
+        "return in_margin and _PAGE_NUMBER",
+        "return _PAGE_NUMBER",
+        ("tests/test_pdf.py::test_page_numbers_at_the_foot_are_not_read_as_text",),
+    ),
+    Mutation(
+        "pdf-scanned-read-as-blank",
+        "etl/pdf.py",
+        "NO_TEXT if writer.images else BLANK",
+        "BLANK",
+        ("tests/test_pdf.py::test_unreadable_pdf_is_rejected_with_its_reason_and_the_good_one_loads",),
+    ),
+]
+
+# Evolución and the filters by identity (issue 9).
+MUTATIONS += [
+    Mutation(
+        "evolucion-pairs-by-number",
+        "app/compare.py",
+        "(similarity(a.texto, b.texto), -abs((a.numero or 0) - (b.numero or 0)), i, j)",
+        "(float(a.numero == b.numero), 0, i, j)",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-ignores-flags",
+        "app/compare.py",
+        "if same_text and before.detalle == after.detalle:",
+        "if same_text:",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-no-threshold",
+        "app/compare.py",
+        "        if score < threshold:\n            break\n",
+        "",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-keeps-years-across-services",
+        "pages/evolucion.py",
+        "if state.get(_CHOSEN_FOR) != servicio:",
+        "if False:",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "filter-ministerio-as-written",
+        "app/filters.py",
+        'Dimension("ministerio", "Ministerio", "ministerio_nombre")',
+        'Dimension("ministerio", "Ministerio", "ministerio")',
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "filter-servicio-by-name",
+        "app/filters.py",
+        'Dimension("servicio", "Servicio", "servicio_id", option_label=_SERVICIO_LABEL)',
+        'Dimension("servicio", "Servicio", "servicio_nombre", option_label=_SERVICIO_LABEL)',
+        ("tests/test_evolucion.py",),
+    ),
+]
 
 
 def _tracked_tree(target: Path) -> None:
