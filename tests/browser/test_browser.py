@@ -33,6 +33,10 @@ def test_every_page_draws_without_errors(served, page):
         assert_no_error(page)
         if path == "calidad":  # the shipped fichas have no problems: a count, and no table
             assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "0"
+        elif path == "ficha":  # sections in tabs, as text; the Sankey in the last tab
+            page.get_by_role("tab", name="Vínculos", exact=True).click()
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            assert page.get_by_text("Objetivo institucional 2 → Productos 1, 3").count() == 1
         else:
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
             page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=20_000)
