@@ -29,7 +29,7 @@ _NAME_CHARS, _WRAPPED_NAME_CHARS = 34, 18
 # wrap; names, long at times, stay on one line.
 _LONG_TEXT_CHARS = 60
 _WRAPPED_CHAR_PX = 6.6  # the average character of wrapped prose
-_MIN_TEXT_PX, _MAX_LINES = 300, 8
+_MIN_TEXT_PX, _MAX_LINES = 300, 10
 # Identity columns another column implies (the servicio names its ministerio and codes), least needed first:
 # they leave the screen, not the downloads, when the table would not fit.
 OPTIONAL = (
@@ -180,6 +180,8 @@ def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
             f"Fuera de pantalla, para que quepa lo principal: {', '.join(layout.hidden)} (están en las descargas y "
             "en el menú de columnas de la tabla)."
         )
+    if layout.clipped:
+        notes.append("Un texto más largo que su fila se lee completo con doble clic en la celda.")
     if notes:
         st.caption(" ".join(notes))
     options = {
@@ -204,6 +206,7 @@ class GridLayout:
     order: list[str]  # the columns on screen, in order
     hidden: list[str]  # columns left off the screen (still in the downloads and the grid's column menu)
     row_height: int | None  # taller than 64 px lets long texts wrap
+    clipped: bool = False  # a text longer than the tallest row: read whole in the cell's overlay
 
 
 def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
@@ -250,7 +253,7 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
         if name in order and name not in long_texts:
             order.remove(name)
             hidden.append(name)
-    row_height = None
+    row_height, clipped = None, False
     if long_texts:
         for name in order:  # rows will wrap: names need not be as wide as their longest value
             if configs[name]["kind"] == "text" and name not in long_texts:
@@ -260,6 +263,7 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
         widths.update({name: share for name in long_texts})
         lines = max(math.ceil(longest * _WRAPPED_CHAR_PX / (share - _PAD_PX)) for longest in long_texts.values())
         row_height = min(max(lines, 3), _MAX_LINES) * _LINE_PX + 16
+        clipped = lines > _MAX_LINES
     else:
         _widen_names(widths, full, order)
     built = {}
@@ -267,7 +271,7 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
         kind = config.pop("kind")
         make = st.column_config.NumberColumn if kind == "number" else st.column_config.TextColumn
         built[name] = make(width=int(widths[name]), **{k: v for k, v in config.items() if v is not None})
-    return GridLayout(built, order, hidden, row_height)
+    return GridLayout(built, order, hidden, row_height, clipped)
 
 
 def _widen_names(widths: dict[str, int], full: dict[str, int], order: list[str]) -> None:
