@@ -29,7 +29,8 @@ _NAME_CHARS, _WRAPPED_NAME_CHARS = 34, 18
 # wrap; names, long at times, stay on one line.
 _LONG_TEXT_CHARS = 60
 _WRAPPED_CHAR_PX = 6.6  # the average character of wrapped prose
-_MIN_TEXT_PX, _MAX_LINES = 300, 10
+_MIN_TEXT_PX, _MAX_LINES = 300, 8
+_VISIBLE_ROWS, _MAX_HEIGHT_PX = 8, 900  # a wrapped table shows this many rows before it scrolls
 # Identity columns another column implies (the servicio names its ministerio and codes), least needed first:
 # they leave the screen, not the downloads, when the table would not fit.
 OPTIONAL = (
@@ -181,7 +182,7 @@ def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
             "en el menú de columnas de la tabla)."
         )
     if layout.clipped:
-        notes.append("Un texto más largo que su fila se lee completo con doble clic en la celda.")
+        notes.append("Un texto más largo que su fila se lee completo con doble clic en su celda.")
     if notes:
         st.caption(" ".join(notes))
     options = {
@@ -194,6 +195,7 @@ def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
     }
     if layout.row_height:
         options["row_height"] = layout.row_height
+        options["height"] = min(_MAX_HEIGHT_PX, min(len(shown), _VISIBLE_ROWS) * layout.row_height + 40)
     if long:
         st.dataframe(shown, lazy=True, **options)
     else:
@@ -206,7 +208,7 @@ class GridLayout:
     order: list[str]  # the columns on screen, in order
     hidden: list[str]  # columns left off the screen (still in the downloads and the grid's column menu)
     row_height: int | None  # taller than 64 px lets long texts wrap
-    clipped: bool = False  # a text longer than the tallest row: read whole in the cell's overlay
+    clipped: bool = False  # some text is longer than its row: read whole in the cell's overlay
 
 
 def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
@@ -223,6 +225,7 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
     configs: dict[str, dict] = {}
     long_texts: dict[str, int] = {}
     full: dict[str, int] = {}  # text columns: the width of their longest value
+    full_text: dict[str, int] = {}  # prose columns: their longest value, in characters
     for name in frame.columns:
         column, header = sample[name], str(name)
         lengths = column.dropna().astype(str).str.len()
@@ -239,7 +242,8 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
         else:
             config["kind"] = "text"
             if lengths.quantile(0.75) > _LONG_TEXT_CHARS and not columns.is_name(header):
-                long_texts[name] = longest
+                long_texts[name] = int(lengths.quantile(0.9, interpolation="lower"))
+                full_text[name] = longest
             widths[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
             full[name] = _px(max(min(len(header), _HEADER_CHARS), longest))
         configs[name] = config
@@ -261,9 +265,10 @@ def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
         fixed = sum(widths[column] for column in order if column not in long_texts)
         share = max(_MIN_TEXT_PX, (GRID_WIDTH - fixed) // len(long_texts))
         widths.update({name: share for name in long_texts})
-        lines = max(math.ceil(longest * _WRAPPED_CHAR_PX / (share - _PAD_PX)) for longest in long_texts.values())
-        row_height = min(max(lines, 3), _MAX_LINES) * _LINE_PX + 16
-        clipped = lines > _MAX_LINES
+        per_line = (share - _PAD_PX) / _WRAPPED_CHAR_PX
+        lines = min(max(math.ceil(typical / per_line) for typical in long_texts.values()), _MAX_LINES)
+        row_height = max(lines, 3) * _LINE_PX + 16  # nine texts in ten whole; the rest says how to read it
+        clipped = any(math.ceil(longest / per_line) > max(lines, 3) for longest in full_text.values())
     else:
         _widen_names(widths, full, order)
     built = {}

@@ -73,21 +73,33 @@ def test_a_table_per_ministerio_keeps_its_ministerio():
     assert layout.columns["Ministerio"]["width"] >= len(name) * 7  # room to spare: the name shows whole
 
 
-def test_long_texts_wrap_in_rows_tall_enough_for_the_longest():
-    frame = pd.DataFrame(
+def prose(texts: list[str]) -> pd.DataFrame:
+    n = len(texts)
+    return pd.DataFrame(
         {
-            "Año": [2025, 2025],
-            "Servicio": ["AGENCIA DE ARCHIVOS", "AGENCIA DE ARCHIVOS"],
-            "Tipo": ["Objetivo ministerial sin objetivo institucional", "Cliente sin producto"],
-            "Número": [5, 1],
-            "Descripción": [LONG, LONG[:200]],
+            "Año": [2025] * n,
+            "Servicio": ["AGENCIA DE ARCHIVOS"] * n,
+            "Tipo": ["Objetivo ministerial sin objetivo institucional"] * n,
+            "Número": range(1, n + 1),
+            "Descripción": texts,
         }
     )
-    layout = ui.grid_layout(frame)
+
+
+def test_long_texts_wrap_in_rows_tall_enough_to_read_them_whole():
+    layout = ui.grid_layout(prose([LONG] * 10))
     width = layout.columns["Descripción"]["width"]
     assert width >= 300
     lines = math.ceil(len(LONG) * 6.6 / (width - 26))
     assert layout.row_height == lines * 21 + 16 > 64  # Streamlit wraps text only in rows taller than 64 px
+    assert not layout.clipped
+
+
+def test_one_very_long_text_does_not_make_every_row_tall_and_says_how_to_read_it():
+    layout = ui.grid_layout(prose([LONG[:150]] * 9 + [LONG * 5]))
+    width = layout.columns["Descripción"]["width"]
+    assert layout.row_height == max(3, math.ceil(150 * 6.6 / (width - 26))) * 21 + 16
+    assert layout.clipped
 
 
 def test_names_alone_do_not_make_rows_tall():
