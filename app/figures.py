@@ -281,7 +281,7 @@ def coverage(frame: pd.DataFrame, plural: str, order: str = "valor") -> go.Figur
 
 def link_heatmap(frame: pd.DataFrame) -> go.Figure:
     """Institutional (rows) x ministerial (columns) objectives of one ficha; dark where linked."""
-    matrix = frame.pivot(index="Objetivo institucional", columns="Objetivo ministerial", values="Vinculado")
+    matrix = frame.pivot(index="Objetivo institucional", columns="Objetivo ministerial", values="Vinculado").astype(int)
     institutional = frame.drop_duplicates("Objetivo institucional").set_index("Objetivo institucional")
     ministerial = frame.drop_duplicates("Objetivo ministerial").set_index("Objetivo ministerial")
     hover = [

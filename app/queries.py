@@ -286,14 +286,14 @@ order by {_FICHA_ORDER}, s.tipo, s.numero
 
 
 def link_matrix(snap: db.Snapshot, ficha_id: str) -> Result:
-    """Institutional x ministerial objectives of one ficha, with 1 where linked."""
+    """Institutional x ministerial objectives of one ficha, `Vinculado` true where linked (Sí / No on screen)."""
     sql = """
 select
     oi.numero as "Objetivo institucional",
     om.numero as "Objetivo ministerial",
     oi.descripcion as "Descripción institucional",
     om.descripcion as "Descripción ministerial",
-    case when l.ficha_id is null then 0 else 1 end as "Vinculado"
+    l.ficha_id is not null as "Vinculado"
 from objetivos_institucionales oi
 join objetivos_ministeriales om on om.ficha_id = oi.ficha_id
 left join objetivo_institucional_ministerial l
@@ -471,8 +471,8 @@ select ficha_id, servicio, anio, partida, capitulo from sel order by servicio, a
 
 def ficha_header(snap: db.Snapshot, ficha_id: str) -> Result:
     sql = """
-select ficha_id, anio, periodo_inicio, periodo_fin, ministerio, partida, servicio, capitulo,
-       ley_organica, mision, archivo, sha256
+select ficha_id, anio, periodo_inicio, periodo_fin, ministerio, ministerio_nombre, partida, servicio,
+       servicio_nombre, servicio_id, capitulo, ley_organica, mision, archivo, sha256
 from fichas where ficha_id = $ficha_id
 """
     return _run(snap, sql, ficha_id=ficha_id)
@@ -506,10 +506,14 @@ from objetivos_institucionales o where o.ficha_id = $ficha_id order by o.numero
 def ficha_productos(snap: db.Snapshot, ficha_id: str) -> Result:
     sql = f"""
 select p.numero as "Número", p.nombre as "Producto", p.descripcion as "Descripción",
-       (select string_agg(cast(l.cliente as varchar), ', ' order by l.cliente)
-          from producto_cliente l where l.ficha_id = p.ficha_id and l.producto = p.numero) as "Clientes",
+       p.subproductos as "Subproductos",
+       (select string_agg(c.numero || '. ' || c.descripcion, '; ' order by c.numero)
+          from producto_cliente l join clientes c on c.ficha_id = l.ficha_id and c.numero = l.cliente
+         where l.ficha_id = p.ficha_id and l.producto = p.numero) as "Clientes",
        {_flag_text("p.aplica_gestion_territorial")} as "Gestión territorial",
-       {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género"
+       {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género",
+       p.presupuesto_miles as "Presupuesto (miles de $)",
+       p.presupuesto_texto as "Presupuesto (texto de la ficha)"
 from productos p where p.ficha_id = $ficha_id order by p.numero
 """
     return _run(snap, sql, ficha_id=ficha_id)

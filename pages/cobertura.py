@@ -37,7 +37,7 @@ page.table(
     "productos sin objetivo institucional o sin clientes, y clientes que ningún producto atiende, con su texto completo.",
 )
 
-st.markdown("#### Vínculos entre objetivos de una ficha")
+st.header("Vínculos entre objetivos de una ficha")
 ui.explain("Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna).")
 labels = queries.ficha_labels(snap, filters)
 chosen = st.selectbox("Ficha", list(labels), format_func=labels.get, key="cobertura_ficha")

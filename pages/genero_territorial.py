@@ -37,7 +37,7 @@ matrix = queries.flags_matrix(snap, filters)
 charts.show(figures.flag_matrix(matrix.frame), "chart_matrix")
 page.table(matrix, "Productos según ambos enfoques", "ambos_enfoques", "Productos contados por su par de valores.")
 
-st.markdown("#### Productos detrás de cada barra")
+st.header("Productos detrás de cada barra")
 group_names = dict(zip(grouped.frame[grouping.key], figures.marks(grouped.frame)["label"], strict=True))
 chosen = st.selectbox(
     grouping.label, [None, *group_names], format_func=lambda key: group_names.get(key, "(todos)"), key="flags_grupo"

@@ -175,6 +175,46 @@ def run(mutation: Mutation, tree: Path) -> tuple[str, str]:
     return "caught", f"pytest exit {result.returncode}: {result.stdout.strip().splitlines()[-1:]}"
 
 
+# Downloads: built by the callables the buttons hold, read back, inert.
+MUTATIONS += [
+    Mutation(
+        "page workbook builder raises",
+        "app/downloads.py",
+        'return xlsx_bytes({"Filtro": cover(page, filter_text, files, when), **tables})',
+        'raise RuntimeError("mutant")',
+        ("tests/test_page_downloads.py", "tests/test_downloads.py"),
+    ),
+    Mutation(
+        "CSV formula escaping removed",
+        "app/downloads.py",
+        """return "'" + value if value.startswith(_CSV_TRIGGERS) else value""",
+        "return value",
+        ("tests/test_downloads.py", "tests/test_page_downloads.py"),
+    ),
+    Mutation(
+        "Excel number format removed",
+        "app/downloads.py",
+        "                cell.number_format = number_format",
+        "                pass",
+        ("tests/test_downloads.py",),
+    ),
+    Mutation(
+        "Excel text written as formulas",
+        "app/downloads.py",
+        'cell.data_type = "s"  # never a formula nor an error code, whatever the text says',
+        "pass",
+        ("tests/test_downloads.py", "tests/test_page_downloads.py"),
+    ),
+    Mutation(
+        "long tables in the browser's locale",
+        "app/ui.py",
+        'config["format"] = "%\'.,d" if pd.api.types.is_integer_dtype(column) else "%\'.,.0f"',
+        'config["format"] = "localized"',
+        ("tests/test_tables.py",),
+    ),
+]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python tests/mutants.py", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="mutations to run (default: all)")

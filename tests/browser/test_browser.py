@@ -40,6 +40,10 @@ def test_every_page_draws_without_errors(served, page):
         assert_no_error(page)
         if path == "calidad":  # the shipped fichas have no problems: a count, and no table
             assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "0"
+        elif path == "ficha":  # sections in tabs, as text; the Sankey in the last tab
+            page.get_by_role("tab", name="Vínculos", exact=True).click()
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            assert page.get_by_text("Objetivo institucional 2 → Productos 1, 3").count() == 1
         else:
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
             page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=20_000)
@@ -88,7 +92,7 @@ def test_filter_through_the_ui_and_download_csv(served, page):
     frame = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig", dtype={"Partida": str})
     assert frame["Servicio"].tolist() == ["SERVICIO LOCAL DE EDUCACIÓN HUASCO"]
     assert frame[["Partida", "Objetivos ministeriales", "% ministeriales vinculados"]].values.tolist() == [
-        ["09", 11, 100.0]
+        ["'09", 11, 100.0]  # the apostrophe keeps Excel from reading 9
     ]
 
     # The filter follows to another page, in the sidebar and in the URL.
