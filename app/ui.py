@@ -47,6 +47,7 @@ _SEEDED = "_filters_seeded"
 _CONTEXT = "_page_context"
 _NOTICE = "_filters_notice"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FROZEN: list[bool] = []  # the loaded modules were frozen out of the garbage collector (once per process)
 DOWNLOADS = "_descargas"  # session key: file name -> the builder of its bytes, for the page's last run
 
 
@@ -136,9 +137,11 @@ def _freeze_loaded_modules() -> None:
     Streamlit collects every generation of garbage after each script run (`runner.postScriptGC`). Over the
     ~120.000 objects of the loaded modules (streamlit, pandas, pyarrow, plotly), which live as long as the process,
     that full collection was half the server CPU of a page view; frozen, the collector scans only what runs create.
+    (A flag, not `gc.get_freeze_count()`, which walks every frozen object.)
     """
-    if gc.get_freeze_count() == 0:
+    if not _FROZEN:
         gc.freeze()
+        _FROZEN.append(True)
 
 
 def clear_context() -> None:

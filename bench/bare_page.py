@@ -21,5 +21,13 @@ st.title("Página mínima")
 frame = pd.DataFrame({"Grupo": [f"Grupo {i:02d}" for i in range(ROWS)], "Valor": [(i * 37) % 101 for i in range(ROWS)]})
 st.plotly_chart(px.bar(frame, x="Valor", y="Grupo", orientation="h"))
 st.dataframe(frame, hide_index=True)
-if os.environ.get("BARE_GC_FREEZE") == "1" and gc.get_freeze_count() == 0:  # once, after the first run
+
+
+@st.cache_resource
+def freeze_once() -> bool:
     gc.freeze()
+    return True
+
+
+if os.environ.get("BARE_GC_FREEZE") == "1":
+    freeze_once()
