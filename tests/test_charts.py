@@ -38,8 +38,9 @@ def chart(at: AppTest, key: str) -> dict:
 
 
 def table(at: AppTest, title: str) -> pd.DataFrame:
-    index = [md.value for md in at.markdown if md.value.startswith("#### ")].index(f"#### {title}")
-    return at.dataframe[index].value
+    """The dataframe shown under the heading `title` (the grid's accessible name is its title)."""
+    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
+    return shown.value
 
 
 def array(value) -> list:
