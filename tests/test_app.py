@@ -270,15 +270,6 @@ def test_no_database_explains_how_to_build_it(tmp_path, monkeypatch):
         assert any("make run" in info.value for info in at.info)
 
 
-def test_unreadable_database_explains(tmp_path, monkeypatch):
-    bogus = tmp_path / "rota.duckdb"
-    bogus.write_bytes(b"esto no es una base de datos" * 100)
-    monkeypatch.setenv("FICHAS_DB", str(bogus))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
-    assert_clean(at)
-    assert any("no es una base de fichas legible" in info.value for info in at.info)
-
-
 @pytest.mark.slow
 def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
     """Long tables (streamed), charts limited to the largest groups, unknown flags and non-numeric quantities."""
