@@ -35,3 +35,16 @@ def content(ficha) -> dict:
 def query(db: Path, sql: str, params=()) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql, params).fetchall()
+
+
+def page_tables(at) -> dict:
+    """Each table an AppTest run shows, by the `#### title` above it (headings without a table are skipped)."""
+    from streamlit.testing.v1.element_tree import Dataframe, Markdown
+
+    found, heading = {}, None
+    for node in at.main:
+        if isinstance(node, Markdown) and node.value.startswith("#### "):
+            heading = node.value.removeprefix("#### ")
+        elif isinstance(node, Dataframe) and heading is not None:
+            found.setdefault(heading, node.value)
+    return found

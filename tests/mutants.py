@@ -30,7 +30,137 @@ class Mutation:
     tests: tuple[str, ...]
 
 
-MUTATIONS: list[Mutation] = []
+PROBLEMS = "tests/test_pages_on_problem_fichas.py"
+DATABASE_CHECK = "tests/test_database_check.py"
+
+MUTATIONS: list[Mutation] = [
+    # Calidad: the search and the level filter on a database that has problems to find.
+    Mutation(
+        "calidad_level_filter_always_true",
+        "app/queries.py",
+        "and list_contains($niveles, p.nivel)",
+        "and true",
+        (PROBLEMS, "-k", "level"),
+    ),
+    Mutation(
+        "calidad_text_filter_always_true",
+        "app/queries.py",
+        "and ($texto = '' or contains(lower(p.mensaje || ' ' || p.archivo), lower($texto)))",
+        "and true",
+        (PROBLEMS, "-k", "text"),
+    ),
+    Mutation(
+        "calidad_warnings_ignore_the_sidebar_filter",
+        "app/queries.py",
+        "(p.ficha_id is null or p.ficha_id in (select ficha_id from sel) or p.nivel = 'error')",
+        "true",
+        (PROBLEMS, "-k", "sidebar_filter"),
+    ),
+    # Ficha text that looks like HTML, checked on the figures the pages send.
+    Mutation(
+        "figures_escape_returns_its_input",
+        "app/figures.py",
+        "return html.escape(str(text), quote=False)",
+        "return str(text)",
+        (PROBLEMS, "-k", "escaped"),
+    ),
+    # A rebuilt database is read afresh: the snapshot (every cache key) must change with the file.
+    Mutation(
+        "snapshot_ignores_the_file_version",
+        "app/db.py",
+        "current = Snapshot(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)",
+        "current = Snapshot(str(path.resolve()), 0, 0)",
+        ("tests/test_live_rebuild.py",),
+    ),
+    # The sidebar: options narrow to the other filters; reset clears them.
+    Mutation(
+        "filter_options_do_not_narrow",
+        "app/filters.py",
+        "mask &= fichas[other].isin(values)",
+        "pass",
+        ("tests/test_app.py", "-k", "choosing_a_ministerio"),
+    ),
+    Mutation(
+        "reset_keeps_the_filters",
+        "app/ui.py",
+        "st.session_state[name] = []",
+        "pass",
+        ("tests/test_app.py", "-k", "reset"),
+    ),
+    # Page controls: the grouping level and the list behind a bar.
+    Mutation(
+        "coverage_ignores_the_level",
+        "pages/cobertura.py",
+        "grouped = queries.coverage_by(snap, filters, level)",
+        'grouped = queries.coverage_by(snap, filters, "ministerio")',
+        ("tests/test_page_controls.py", "-k", "coverage"),
+    ),
+    Mutation(
+        "list_behind_a_bar_ignores_the_bar",
+        "app/queries.py",
+        "where cast($grupo as varchar) is null or {column} = $grupo",
+        "where true",
+        ("tests/test_page_controls.py", "-k", "behind_a_bar"),
+    ),
+    # The database check: version, columns, every block, damage found mid-page, one handler for every path.
+    Mutation(
+        "schema_version_not_checked",
+        "app/integrity.py",
+        "if version != loader.SCHEMA_VERSION:",
+        "if False:",
+        (DATABASE_CHECK, "-k", "version"),
+    ),
+    Mutation(
+        "schema_columns_not_checked",
+        "app/integrity.py",
+        "if missing := _missing(found, expected_columns()):",
+        "if missing := []:",
+        (DATABASE_CHECK, "-k", "falta or tipo"),
+    ),
+    Mutation(
+        "blocks_not_read_before_drawing",
+        "app/integrity.py",
+        "        if fault is None:\n            _read_every_value(con)\n",
+        "",
+        (DATABASE_CHECK, "-k", "bloque"),
+    ),
+    Mutation(
+        "damage_midpage_blamed_on_the_filter",
+        "app/db.py",
+        "if fault := integrity.inspect(Path(snap.path)):",
+        "if fault := None:",
+        (DATABASE_CHECK, "-k", "midpage"),
+    ),
+    Mutation(
+        "damage_midpage_leaves_the_page_drawn",
+        "dashboard.py",
+        "        body.empty()  # nothing the page drew before the database failed stays on screen\n",
+        "",
+        (DATABASE_CHECK, "-k", "midpage"),
+    ),
+    Mutation(
+        "database_check_outside_the_handler",
+        "dashboard.py",
+        "    try:\n        snap = db.snapshot()\n        ui.set_context(snap, ui.sidebar_filters(snap))\n",
+        "    snap = db.snapshot()\n    ui.set_context(snap, ui.sidebar_filters(snap))\n    try:\n",
+        (DATABASE_CHECK, "-k", "truncada"),
+    ),
+    # URL notices: invisible characters dropped, copies counted once.
+    Mutation(
+        "url_notice_keeps_bidi_controls",
+        "app/filters.py",
+        'visible = "".join(char for char in value if unicodedata.category(char) != "Cf")',
+        "visible = value",
+        ("tests/test_url_notices.py",),
+    ),
+    Mutation(
+        "url_values_counted_with_copies",
+        "app/filters.py",
+        'distinct = list(dict.fromkeys(value for value in params.get(name, []) if value != ""))',
+        'distinct = [value for value in params.get(name, []) if value != ""]',
+        ("tests/test_url_notices.py",),
+    ),
+]
 
 
 def _tracked_tree(target: Path) -> None:
