@@ -68,7 +68,7 @@ def main() -> None:
             navigation.run()
     except db.DatabaseUnavailable as problem:
         body.empty()  # nothing the page drew before the database failed stays on screen
-        st.title(navigation.title)
+        st.title(next((page.page_title for page in registry.PAGES if page.title == navigation.title), ""))
         if isinstance(problem, db.DatabaseUnusable):
             st.error(str(problem), icon=":material/error:")
         else:

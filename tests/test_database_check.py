@@ -83,17 +83,17 @@ def _other_duckdb(path: Path) -> None:
 
 
 BREAKAGES = {
-    "truncada a 1 MB": (lambda p: os.truncate(p, 1 << 20), DAMAGED),
-    "truncada a la mitad": (lambda p: os.truncate(p, p.stat().st_size // 2), DAMAGED),
-    "bloque alterado": (lambda p: corrupt_table(p, UNREAD_BY_INICIO), DAMAGED),
-    "archivo de texto": (_text_file, FOREIGN),
-    "otra base DuckDB": (_other_duckdb, FOREIGN),
-    "versión 1": (lambda p: _execute(p, "update metadatos set valor = '1' where clave = 'version_esquema'"), OLDER),
-    "sin versión": (lambda p: _execute(p, "delete from metadatos where clave = 'version_esquema'"), OLDER),
-    "sin tabla metadatos": (lambda p: _execute(p, "drop table metadatos"), OLDER),
-    "falta una columna": (lambda p: _rewritten(p, "productos", "* exclude (presupuesto_miles)"), OLDER),
-    "falta una tabla": (lambda p: _execute(p, "drop table problemas"), OLDER),
-    "columna de otro tipo": (
+    "truncada_a_1MB": (lambda p: os.truncate(p, 1 << 20), DAMAGED),
+    "truncada_a_la_mitad": (lambda p: os.truncate(p, p.stat().st_size // 2), DAMAGED),
+    "bloque_alterado": (lambda p: corrupt_table(p, UNREAD_BY_INICIO), DAMAGED),
+    "archivo_de_texto": (_text_file, FOREIGN),
+    "otra_base_duckdb": (_other_duckdb, FOREIGN),
+    "version_1": (lambda p: _execute(p, "update metadatos set valor = '1' where clave = 'version_esquema'"), OLDER),
+    "sin_version": (lambda p: _execute(p, "delete from metadatos where clave = 'version_esquema'"), OLDER),
+    "sin_tabla_metadatos": (lambda p: _execute(p, "drop table metadatos"), OLDER),
+    "falta_una_columna": (lambda p: _rewritten(p, "productos", "* exclude (presupuesto_miles)"), OLDER),
+    "falta_una_tabla": (lambda p: _execute(p, "drop table problemas"), OLDER),
+    "columna_de_otro_tipo": (
         lambda p: _rewritten(p, "clientes", "* replace (cast(cuantificacion as varchar) as cuantificacion)"),
         OLDER,
     ),
@@ -133,11 +133,11 @@ def test_one_message_on_every_page(breakage, broken, monkeypatch):
     kind = BREAKAGES[breakage][1]
     at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=60).run()
     message = assert_only_the_message(at, kind, f"`{path.resolve()}`", "make build", "python -m etl build --force")
-    assert [title.value for title in at.title] == [registry.HOME.title]
+    assert [title.value for title in at.title] == [registry.HOME.page_title]
     for page in registry.FILE_PAGES:
         at.switch_page(page.file).run()
         assert assert_only_the_message(at) == message, page.slug
-        assert [title.value for title in at.title] == [page.title]
+        assert [title.value for title in at.title] == [page.page_title]
 
 
 def test_the_checks_follow_the_schema_constant():
@@ -154,13 +154,13 @@ def test_a_sound_database_passes(real_db):
 
 
 def test_a_newer_version_is_refused_too(broken):
-    path = broken("versión 1")
+    path = broken("version_1")
     _execute(path, "update metadatos set valor = '3' where clave = 'version_esquema'")
     assert "es de la versión `3` del formato" in integrity.inspect(path)
 
 
 def test_a_hostile_version_is_quoted_inert(broken):
-    path = broken("versión 1")
+    path = broken("version_1")
     _execute(path, "update metadatos set valor = '**9**\u202e<b>`x' where clave = 'version_esquema'")
     message = integrity.inspect(path)
     assert "versión `**9**<b>�x` del formato" in message and "\u202e" not in message

@@ -9,22 +9,22 @@ from app.filters import MAX_URL_VALUES, from_url, printable
 KNOWN = {"ministerio": {"MINISTERIO DE EDUCACION"}, "partida": {"09"}, "servicio": {"S"}, "anio": {"2021"}}
 EDUCACION = "MINISTERIO DE EDUCACION"
 INVISIBLE = {
-    "\u202a": "left-to-right embedding",
-    "\u202b": "right-to-left embedding",
-    "\u202c": "pop directional formatting",
-    "\u202d": "left-to-right override",
-    "\u202e": "right-to-left override",
-    "\u2066": "left-to-right isolate",
-    "\u2067": "right-to-left isolate",
-    "\u2068": "first strong isolate",
-    "\u2069": "pop directional isolate",
-    "\u200e": "left-to-right mark",
-    "\u200f": "right-to-left mark",
-    "\u200b": "zero-width space",
-    "\u200c": "zero-width non-joiner",
-    "\u200d": "zero-width joiner",
-    "\u2060": "word joiner",
-    "\ufeff": "zero-width no-break space",
+    "\u202a": "left-to-right_embedding",
+    "\u202b": "right-to-left_embedding",
+    "\u202c": "pop_directional_formatting",
+    "\u202d": "left-to-right_override",
+    "\u202e": "right-to-left_override",
+    "\u2066": "left-to-right_isolate",
+    "\u2067": "right-to-left_isolate",
+    "\u2068": "first_strong_isolate",
+    "\u2069": "pop_directional_isolate",
+    "\u200e": "left-to-right_mark",
+    "\u200f": "right-to-left_mark",
+    "\u200b": "zero-width_space",
+    "\u200c": "zero-width_non-joiner",
+    "\u200d": "zero-width_joiner",
+    "\u2060": "word_joiner",
+    "\ufeff": "zero-width_no-break_space",
 }
 
 
