@@ -15,19 +15,6 @@ LABEL = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio
 LOS_LAGOS = "GOBIERNO REGIONAL REGIÓN LOS LAGOS"
 
 
-@pytest.fixture
-def app(real_db, monkeypatch):
-    monkeypatch.setenv("FICHAS_DB", str(real_db))
-
-    def start(**query) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return start
-
-
 def assert_clean(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert [error.value for error in at.error] == []

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
 from app import integrity, registry
@@ -127,11 +126,10 @@ def assert_only_the_message(at: AppTest, *words: str, sidebar: bool = False) -> 
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
-def test_one_message_on_every_page(breakage, broken, monkeypatch):
+def test_one_message_on_every_page(breakage, broken, open_app):
     path = broken(breakage)
-    monkeypatch.setenv("FICHAS_DB", str(path))
     kind = BREAKAGES[breakage][1]
-    at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=60).run()
+    at = open_app(path)
     message = assert_only_the_message(at, kind, f"`{path.resolve()}`", "make build", "python -m etl build --force")
     assert [title.value for title in at.title] == [registry.HOME.page_title]
     for page in registry.FILE_PAGES:
@@ -166,15 +164,14 @@ def test_a_hostile_version_is_quoted_inert(broken):
     assert "versión `**9**<b>�x` del formato" in message and "\u202e" not in message
 
 
-def test_damage_found_midpage_replaces_the_whole_page(real_db, tmp_path, monkeypatch):
+def test_damage_found_midpage_replaces_the_whole_page(real_db, tmp_path, open_app):
     """Clientes draws its chart, then reads `producto_cliente`: damaged after the first check, it raises midway.
 
     The page must end as the one message (no chart left above it), not as "pruebe con otro filtro".
     """
     path = tmp_path / "fichas.duckdb"
     shutil.copy(real_db, path)
-    monkeypatch.setenv("FICHAS_DB", str(path))
-    at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=60).run()
+    at = open_app(path)
     assert not at.exception and at.get("plotly_chart")
     corrupt_table(path, "producto_cliente")  # in place, same inode and mtime: the same snapshot, checked as sound
     at.switch_page(registry.by_slug("clientes").file).run()

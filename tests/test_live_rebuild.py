@@ -2,7 +2,7 @@
 
 import duckdb
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, read_text
+from helpers import HUASCO, LOS_LAGOS, read_text
 from streamlit.testing.v1 import AppTest
 
 from app import db, registry
@@ -16,7 +16,7 @@ def headline(at: AppTest) -> tuple[str, str, str]:
     return shown["Fichas"], shown["Productos estratégicos"], shown["Suma de cuantificaciones"]
 
 
-def test_app_follows_a_rebuilt_database_without_restart(tmp_path, monkeypatch):
+def test_app_follows_a_rebuilt_database_without_restart(tmp_path, open_app):
     """Each rebuild loads different fichas; the same session sees each new database on its next run.
 
     The second rebuild keeps every count and changes only text, so only a fresh read can pass.
@@ -26,8 +26,7 @@ def test_app_follows_a_rebuilt_database_without_restart(tmp_path, monkeypatch):
     (source / "huasco.txt").write_bytes(HUASCO.read_bytes())
     database = tmp_path / "fichas.duckdb"
     build([source], database)
-    monkeypatch.setenv("FICHAS_DB", str(database))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = open_app(database)
     assert headline(at) == ("1", "2", "26.662")
 
     (source / "huasco.txt").unlink()  # another ficha, alone: as many fichas as before

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, page_tables, read_text
+from helpers import HUASCO, LOS_LAGOS, page_tables, read_text
 from streamlit.testing.v1 import AppTest
 
 from app import registry
@@ -28,18 +28,6 @@ CARTA = (
     "(Formulario A1)».",
 )
 VACIA = ("vacia.txt", "error", None, "El archivo está vacío.")
-
-
-def _start(db: Path, monkeypatch, page: str | None = None, **query) -> AppTest:
-    monkeypatch.setenv("FICHAS_DB", str(db))
-    at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(registry.by_slug(page).file).run()
-    assert not at.exception and not at.error
-    return at
 
 
 # -- Calidad: search and level filter --------------------------------------------------------------
@@ -86,10 +74,19 @@ def count(at: AppTest) -> str:
     return next(metric.value for metric in at.metric if metric.label == "Problemas")
 
 
-def test_every_problem_is_listed(problems_db, monkeypatch):
-    at = _start(problems_db, monkeypatch, "calidad")
-    assert problem_rows(at) == sorted([CARTA, QUIZAS_1, VINCULO_1, QUIZAS_2, VINCULO_2, LAGOS, VACIA], key=_order)
-    assert count(at) == "7"
+def assert_problems(at: AppTest, expected: list[tuple]) -> None:
+    """The page lists exactly `expected` (in any order) and counts them; no table at all when there are none."""
+    assert not at.exception and not at.error
+    assert count(at) == str(len(expected))
+    if expected:
+        assert problem_rows(at) == sorted(expected, key=_order)
+    else:
+        assert not at.dataframe
+
+
+def test_every_problem_is_listed(problems_db, open_app):
+    at = open_app(problems_db, "calidad")
+    assert_problems(at, [CARTA, QUIZAS_1, VINCULO_1, QUIZAS_2, VINCULO_2, LAGOS, VACIA])
     assert per_file(at) == {"carta.txt": (1, 0), "vacia.txt": (1, 0), "huasco.txt": (0, 4), "lagos.txt": (0, 1)}
 
 
@@ -101,15 +98,10 @@ def test_every_problem_is_listed(problems_db, monkeypatch):
         ([], []),
     ],
 )
-def test_the_level_filter_keeps_only_that_level(problems_db, monkeypatch, levels, expected):
-    at = _start(problems_db, monkeypatch, "calidad")
+def test_the_level_filter_keeps_only_that_level(problems_db, open_app, levels, expected):
+    at = open_app(problems_db, "calidad")
     at.multiselect(key="calidad_nivel").set_value(levels).run()
-    assert not at.exception
-    assert count(at) == str(len(expected))
-    if expected:
-        assert problem_rows(at) == sorted(expected, key=_order)
-    else:
-        assert not at.dataframe
+    assert_problems(at, expected)
 
 
 @pytest.mark.parametrize(
@@ -123,27 +115,24 @@ def test_the_level_filter_keeps_only_that_level(problems_db, monkeypatch, levels
         ("no existe en ningún mensaje", []),
     ],
 )
-def test_the_text_search_finds_exactly_the_matching_rows(problems_db, monkeypatch, text, expected):
-    at = _start(problems_db, monkeypatch, "calidad")
+def test_the_text_search_finds_exactly_the_matching_rows(problems_db, open_app, text, expected):
+    at = open_app(problems_db, "calidad")
     at.text_input(key="calidad_texto").input(text).run()
-    assert not at.exception
-    assert count(at) == str(len(expected))
-    if expected:
-        assert problem_rows(at) == sorted(expected, key=_order)
+    assert_problems(at, expected)
 
 
-def test_level_and_text_together(problems_db, monkeypatch):
-    at = _start(problems_db, monkeypatch, "calidad")
+def test_level_and_text_together(problems_db, open_app):
+    at = open_app(problems_db, "calidad")
     at.multiselect(key="calidad_nivel").set_value(["advertencia"]).run()
     at.text_input(key="calidad_texto").input("archivo").run()  # "El archivo está vacío." is an error
     assert count(at) == "0"
     at.multiselect(key="calidad_nivel").set_value(["error", "advertencia"]).run()
-    assert problem_rows(at) == [VACIA]
+    assert_problems(at, [VACIA])
 
 
-def test_warnings_follow_the_sidebar_filter_and_errors_stay(problems_db, monkeypatch):
-    at = _start(problems_db, monkeypatch, "calidad", ministerio=EDUCACION)
-    assert problem_rows(at) == sorted([CARTA, QUIZAS_1, VINCULO_1, QUIZAS_2, VINCULO_2, VACIA], key=_order)
+def test_warnings_follow_the_sidebar_filter_and_errors_stay(problems_db, open_app):
+    at = open_app(problems_db, "calidad", ministerio=EDUCACION)
+    assert_problems(at, [CARTA, QUIZAS_1, VINCULO_1, QUIZAS_2, VINCULO_2, VACIA])
 
 
 # -- ficha text that looks like HTML reaches the charts as text ------------------------------------
@@ -186,24 +175,26 @@ def chart_texts(at: AppTest) -> list[str]:
     return [text for chart in at.get("plotly_chart") for text in _strings(json.loads(chart.proto.spec))]
 
 
-def assert_escaped(texts: list[str], *escaped: str) -> None:
-    joined = "\n".join(texts)
+def assert_escaped(at: AppTest, *escaped: str) -> None:
+    """No raw markup from the ficha in any figure of the page, and each `escaped` text somewhere in them."""
+    assert not at.exception and not at.error
+    joined = "\n".join(chart_texts(at))
     for raw in RAW:
         assert raw not in joined, raw
     for text in escaped:
         assert text in joined, text
 
 
-def test_sankey_labels_carry_the_escaped_names(hostile_db, monkeypatch):
-    at = _start(hostile_db, monkeypatch, "ficha", ficha="2021-09-21")
+def test_sankey_labels_carry_the_escaped_names(hostile_db, open_app):
+    at = open_app(hostile_db, "ficha", ficha="2021-09-21")
     assert at.selectbox(key="ficha_elegida").value == "2021-09-21"
-    assert_escaped(chart_texts(at), "&lt;a href=", "Producto enlace&lt;/a&gt;", "&lt;b&gt;Estudiantes&lt;/b&gt;")
+    assert_escaped(at, "&lt;a href=", "Producto enlace&lt;/a&gt;", "&lt;b&gt;Estudiantes&lt;/b&gt;")
 
 
-def test_bar_labels_carry_the_escaped_service_name(hostile_db, monkeypatch):
-    at = _start(hostile_db, monkeypatch, "genero_territorial")
+def test_bar_labels_carry_the_escaped_service_name(hostile_db, open_app):
+    at = open_app(hostile_db, "genero_territorial")
     at.button_group(key="flags_nivel").set_value("servicio").run()
     assert not at.exception
-    assert_escaped(chart_texts(at), "SERVICIO &lt;b&gt;NEGRITA&lt;/b&gt;")
+    assert_escaped(at, "SERVICIO &lt;b&gt;NEGRITA&lt;/b&gt;")
     at.switch_page(registry.by_slug("clientes").file).run()
-    assert_escaped(chart_texts(at), "SERVICIO &lt;b&gt;NEGRITA&lt;/b&gt;")
+    assert_escaped(at, "SERVICIO &lt;b&gt;NEGRITA&lt;/b&gt;")

@@ -1,7 +1,6 @@
 """The sidebar's notice about URL values it ignored: it reads left to right, and only reports what it ignored."""
 
 import pytest
-from helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
 from app.filters import MAX_URL_VALUES, from_url, printable
@@ -56,19 +55,6 @@ def test_more_distinct_values_than_the_cap_are_reported_once():
     _, ignored = from_url({"servicio": values * 3}, KNOWN)
     assert len(ignored) == MAX_URL_VALUES
     assert ignored[-1] == f"Servicio: más de {MAX_URL_VALUES} valores distintos (se leyeron los primeros)"
-
-
-@pytest.fixture
-def app(real_db, monkeypatch):
-    monkeypatch.setenv("FICHAS_DB", str(real_db))
-
-    def start(**query) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return start
 
 
 def fichas(at: AppTest) -> str:
