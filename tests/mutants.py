@@ -87,21 +87,6 @@ MUTATIONS: list[Mutation] = [
         "pass",
         ("tests/test_app.py", "-k", "reset"),
     ),
-    # Page controls: the grouping level and the list behind a bar.
-    Mutation(
-        "coverage_ignores_the_level",
-        "pages/cobertura.py",
-        "grouped = queries.coverage_by(snap, filters, level)",
-        'grouped = queries.coverage_by(snap, filters, "ministerio")',
-        ("tests/test_page_controls.py", "-k", "coverage"),
-    ),
-    Mutation(
-        "list_behind_a_bar_ignores_the_bar",
-        "app/queries.py",
-        "where cast($grupo as varchar) is null or {column} = $grupo",
-        "where true",
-        ("tests/test_page_controls.py", "-k", "behind_a_bar"),
-    ),
     # The database check: version, columns, every block, damage found mid-page, one handler for every path.
     Mutation(
         "schema_version_not_checked",
