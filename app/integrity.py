@@ -6,6 +6,7 @@ older contract. Each case gets one Spanish sentence that names the file and how 
 file is sound. The expected tables and columns come from the ETL's schema constant, never from a second list.
 """
 
+import errno
 import functools
 import logging
 from pathlib import Path
@@ -20,6 +21,13 @@ VERSION_KEY = "version_esquema"
 REBUILD = "Reconstrúyala con `make build` (o `python -m etl build --force`)."
 _ALIAS = "revisada"
 _SHOWN_MISSING = 6  # missing columns named in the message; the rest are counted
+
+_OS_CAUSES = {
+    errno.EACCES: "permiso denegado",
+    errno.EPERM: "permiso denegado",
+    errno.EISDIR: "es una carpeta, no un archivo",
+    errno.EIO: "error de entrada/salida del disco",
+}
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +58,8 @@ def inspect(path: Path) -> str | None:
         with path.open("rb") as handle:
             head = handle.read(12)
     except OSError as error:
-        return f"No se puede leer la base `{path}`: {error.strerror or error}. {REBUILD}"
+        cause = _OS_CAUSES.get(error.errno, "el sistema no permite leerla")
+        return f"No se puede leer la base `{path}`: {cause}. {REBUILD}"
     if head[8:12] != DUCKDB_MAGIC:
         return _foreign(path, "no es un archivo de DuckDB")
     # A private instance, closed at the end: it reads the file from disk and keeps none of it in memory.

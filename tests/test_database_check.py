@@ -15,6 +15,7 @@ from app import integrity, registry
 from etl import loader
 
 DAMAGED, FOREIGN, OLDER = "está dañada", "no es una base de fichas", "no sigue el formato que este panel lee"
+UNREADABLE = "No se puede leer la base"
 # Tables the Inicio page and the sidebar never read: damage there is invisible to them.
 UNREAD_BY_INICIO = "objetivos_institucionales"
 
@@ -76,6 +77,11 @@ def _text_file(path: Path) -> None:
     path.write_text("Notas de la reunión: no es una base de datos.\n" * 1000, encoding="utf-8")
 
 
+def _folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
 def _other_duckdb(path: Path) -> None:
     path.unlink()
     _execute(path, "create table notas (texto varchar)", "insert into notas values ('hola')")
@@ -86,6 +92,7 @@ BREAKAGES = {
     "truncada_a_la_mitad": (lambda p: os.truncate(p, p.stat().st_size // 2), DAMAGED),
     "bloque_alterado": (lambda p: corrupt_table(p, UNREAD_BY_INICIO), DAMAGED),
     "archivo_de_texto": (_text_file, FOREIGN),
+    "una_carpeta": (_folder, UNREADABLE),
     "otra_base_duckdb": (_other_duckdb, FOREIGN),
     "version_1": (lambda p: _execute(p, "update metadatos set valor = '1' where clave = 'version_esquema'"), OLDER),
     "sin_version": (lambda p: _execute(p, "delete from metadatos where clave = 'version_esquema'"), OLDER),
