@@ -242,3 +242,63 @@ def sankey(flows: pd.DataFrame, names: dict[str, dict[int, str]]) -> go.Figure:
         )
     )
     return _layout(fig, max(420, 22 * max((len(v) for v in names.values()), default=1) + 120))
+
+
+# -- evolution across years ------------------------------------------------------------------------
+
+TREND_PANELS = [  # (column, panel title, whether it is a share in %)
+    ("Fichas", "Fichas", False),
+    ("Productos", "Productos estratégicos", False),
+    ("% con enfoque de género", "% con enfoque de género", True),
+    ("% con gestión territorial", "% con gestión territorial", True),
+    ("% objetivos ministeriales vinculados", "% objetivos ministeriales vinculados", True),
+]
+TREND_COLOR = "#0072B2"
+
+
+def trend(frame: pd.DataFrame, colors: dict[str, str] | None = None, series: str | None = None) -> go.Figure:
+    """Small multiples, one panel per indicator, years on x; one line per value of `series` (or one line in all).
+
+    Years are whole numbers on the axis (`2021`, never `2.021`); shares keep their 0-100 % scale.
+    """
+    from plotly.subplots import make_subplots  # only this figure needs it
+
+    fig = make_subplots(rows=2, cols=3, subplot_titles=[title for _, title, _ in TREND_PANELS],
+                        horizontal_spacing=0.07, vertical_spacing=0.16)  # fmt: skip
+    if series is None:
+        groups = [(None, frame)]
+    else:  # the legend lists the largest first
+        sizes = frame.groupby(series)["Fichas"].sum()
+        order = sorted(sizes.index, key=lambda name: (-sizes[name], name))
+        groups = [(name, frame[frame[series] == name]) for name in order]
+    for index, (column, title, share) in enumerate(TREND_PANELS):
+        row, col = divmod(index, 3)
+        for name, data in groups:
+            label = "Total del filtro" if name is None else str(name)
+            value = "%{y:.1f} %" if share else "%{y:,d}"
+            fig.add_scatter(
+                x=data["Año"],
+                y=data[column],
+                mode="lines+markers" if name is not None else "lines+markers+text",  # one line: values labelled
+                texttemplate="%{y:.1f} %" if share else "%{y:,d}",
+                textposition="top center",
+                cliponaxis=False,
+                name=short(label, 48),
+                legendgroup=label,
+                showlegend=index == 0 and name is not None,
+                line={"color": TREND_COLOR if name is None else (colors or {}).get(name, "#4C4C4C"), "width": 2},
+                hovertemplate=f"<b>{escape(label)}</b><br>Año %{{x}}<br>{title}: {value}<extra></extra>",
+                row=row + 1,
+                col=col + 1,
+            )
+        if share:
+            ticks = [0, 25, 50, 75, 100]
+            fig.update_yaxes(range=[0, 108], tickvals=ticks, ticktext=[f"{tick} %" for tick in ticks], row=row + 1,
+                             col=col + 1)  # fmt: skip
+        else:
+            fig.update_yaxes(rangemode="tozero", tickformat=",d", row=row + 1, col=col + 1)
+    years = sorted(frame["Año"].unique())
+    fig.update_xaxes(tickvals=years, tickformat="d", hoverformat="d", range=[years[0] - 0.5, years[-1] + 0.5])
+    _layout(fig, 600)
+    # The legend fills the sixth cell of the grid, beside the last panel.
+    return fig.update_layout(legend={"orientation": "v", "x": 0.71, "y": 0.42, "yanchor": "top", "xanchor": "left"})

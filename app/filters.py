@@ -31,11 +31,20 @@ class Dimension:
         return f"cast({alias}.{self.column} as varchar)"
 
 
-# In sidebar order.
+# A partida reads as its official name in its most recent year: "09 · Ministerio de Educación".
+_PARTIDA_LABEL = "f.partida || ' · ' || arg_max(f.ministerio_nombre, f.anio) over (partition by f.partida)"
+# A service reads as its name; when another service (another partida-capítulo) bears the same name, its id follows.
+_SERVICIO_LABEL = """case
+        when min(f.servicio_id) over (partition by f.servicio_nombre)
+             = max(f.servicio_id) over (partition by f.servicio_nombre) then f.servicio_nombre
+        else f.servicio_nombre || ' (' || f.servicio_id || ')'
+    end"""
+
+# In sidebar order. Each filters an identity (the URL carries it: `?servicio=09-21`), never a name as written.
 DIMENSIONS = (
-    Dimension("ministerio", "Ministerio", "ministerio"),
-    Dimension("partida", "Partida", "partida"),
-    Dimension("servicio", "Servicio", "servicio"),
+    Dimension("ministerio", "Ministerio", "ministerio_nombre"),
+    Dimension("partida", "Partida", "partida", option_label=_PARTIDA_LABEL),
+    Dimension("servicio", "Servicio", "servicio_id", option_label=_SERVICIO_LABEL),
     Dimension("anio", "Año", "anio", newest_first=True),
 )
 KEYS = tuple(dimension.key for dimension in DIMENSIONS)
@@ -56,9 +65,17 @@ class Filters:
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         return [(field.name, getattr(self, field.name)) for field in fields(self)]
 
-    def describe(self) -> str:
-        """Spanish one-liner of the filter, for page captions and the workbook's first sheet."""
-        parts = [f"{_BY_KEY[name].label}: {', '.join(values)}" for name, values in self.items() if values]
+    def describe(self, labels: dict[str, dict[str, str]] | None = None) -> str:
+        """Spanish one-liner of the filter, for page captions and the workbook's first sheet.
+
+        `labels` (from `option_labels`) names each value as its option does: a service by its name, not its id.
+        """
+        labels = labels or {}
+        parts = [
+            f"{_BY_KEY[name].label}: {', '.join(labels.get(name, {}).get(value, value) for value in values)}"
+            for name, values in self.items()
+            if values
+        ]
         return "; ".join(parts) if parts else "Sin filtros (todas las fichas)"
 
 
@@ -114,7 +131,9 @@ def options(fichas: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
     """For each dimension, the count of fichas per value among those matching the *other* dimensions.
 
     Values already selected stay listed (with their count, possibly 0) so a selection is never dropped.
+    A dimension whose options show a label is listed in the order of its labels (services by name, not id).
     """
+    labels = option_labels(fichas)
     result = {}
     for dimension in DIMENSIONS:
         name = dimension.key
@@ -125,7 +144,11 @@ def options(fichas: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
         counts = fichas.loc[mask, name].value_counts()
         selected = [value for value in getattr(filters, name) if value not in counts.index]
         counts = pd.concat([counts, pd.Series(0, index=selected, dtype="int64")])
-        result[name] = counts.sort_index(ascending=not dimension.newest_first)
+        counts = counts.sort_index(ascending=not dimension.newest_first)
+        if labels[name]:
+            order = sorted(counts.index, key=lambda value, shown=labels[name]: (shown.get(value, value), value))
+            counts = counts.reindex(order)
+        result[name] = counts
     return result
 
 
@@ -138,7 +161,7 @@ def option_labels(fichas: pd.DataFrame, dimensions: tuple[Dimension, ...] = DIME
     """For each dimension, value -> the text its option shows when it has an `option_label` (else nothing)."""
     labels = {}
     for dimension in dimensions:
-        if dimension.option_label is None:
+        if dimension.option_label is None or label_column(dimension) not in fichas:
             labels[dimension.key] = {}
         else:
             first = fichas.drop_duplicates(dimension.key)

@@ -522,3 +522,86 @@ def source_files(snap: db.Snapshot, filters: Filters) -> Result:
 select archivo as "Archivo", sha256 as "SHA-256", ficha_id as "Ficha" from sel order by archivo
 """
     return _filtered(snap, filters, sql)
+
+
+# -- evolution across years ------------------------------------------------------------------------
+
+# Per ficha: its products and how many carry each flag.
+_PRODUCT_COUNTS = """prod as (
+    select
+        p.ficha_id,
+        count(*) as n,
+        count(*) filter (where p.aplica_enfoque_genero) as genero,
+        count(*) filter (where p.aplica_gestion_territorial) as territorial
+    from productos p join sel using (ficha_id)
+    group by p.ficha_id
+)"""
+TREND_LEVELS = {"total": "", "ministerio": 'sel.ministerio_nombre as "Ministerio",'}
+
+
+def trend_by_year(snap: db.Snapshot, filters: Filters, level: str = "total") -> Result:
+    """Per year (and per ministerio, by `level`): fichas, products and the shares a manager follows over time.
+
+    Shares are pooled: products with «Sí» over every product of the year; linked ministerial objectives over
+    every ministerial objective of the year.
+    """
+    if level not in TREND_LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    sql = f"""
+select
+    sel.anio as "Año",
+    {TREND_LEVELS[level]}
+    count(*) as "Fichas",
+    cast(coalesce(sum(prod.n), 0) as bigint) as "Productos",
+    100.0 * sum(prod.genero) / nullif(sum(prod.n), 0) as "% con enfoque de género",
+    100.0 * sum(prod.territorial) / nullif(sum(prod.n), 0) as "% con gestión territorial",
+    100.0 * sum(c.om_cubiertos) / nullif(sum(c.om), 0) as "% objetivos ministeriales vinculados"
+from sel join counts c using (ficha_id) left join prod using (ficha_id)
+group by all
+order by all
+"""
+    return _filtered(snap, filters, sql, _COVERAGE_COUNTS, _PRODUCT_COUNTS)
+
+
+def service_years(snap: db.Snapshot, filters: Filters) -> Result:
+    """The filtered services (by identity) with their years, newest first, for the comparison pickers."""
+    sql = """
+select servicio_id, any_value(servicio_nombre) as servicio_nombre, list(anio order by anio desc) as anios
+from sel
+group by servicio_id
+order by servicio_nombre, servicio_id
+"""
+    return _filtered(snap, filters, sql)
+
+
+# Sections of the comparison, in the ficha's order.
+SECTIONS = ["Misión", "Objetivo ministerial", "Objetivo institucional", "Producto", "Cliente"]
+
+
+def service_items(snap: db.Snapshot, servicio_id: str, years: list[int]) -> Result:
+    """Every item of one service in the chosen years, one row each, with what is not text in `detalle`."""
+    sql = f"""
+with elegidas as (
+    select ficha_id, anio, mision from fichas where servicio_id = $servicio_id and list_contains($anios, anio)
+)
+select anio, 'Misión' as seccion, null::integer as numero, mision as texto, null::varchar as detalle
+from elegidas where mision is not null
+union all
+select e.anio, 'Objetivo ministerial', o.numero, o.descripcion, null
+from objetivos_ministeriales o join elegidas e using (ficha_id)
+union all
+select e.anio, 'Objetivo institucional', o.numero, o.descripcion, null
+from objetivos_institucionales o join elegidas e using (ficha_id)
+union all
+select e.anio, 'Producto', p.numero, p.nombre || coalesce(' — ' || nullif(p.descripcion, ''), ''),
+       'Gestión territorial: ' || {_flag_text("p.aplica_gestion_territorial")}
+       || ' · Enfoque de género: ' || {_flag_text("p.aplica_enfoque_genero")}
+from productos p join elegidas e using (ficha_id)
+union all
+select e.anio, 'Cliente', c.numero, c.descripcion,
+       'Cuantificación: ' || coalesce(replace(format('{{:,}}', c.cuantificacion), ',', '.'),
+                                      nullif(c.cuantificacion_texto, ''), '—')
+from clientes c join elegidas e using (ficha_id)
+order by anio, seccion, numero
+"""
+    return _run(snap, sql, servicio_id=servicio_id, anios=list(years))

@@ -45,6 +45,7 @@ PAGES = (
         "genero_territorial", "Enfoque de género y gestión territorial", ":material/diversity_3:", "Género y territorio"
     ),
     Page("clientes", "Clientes y cuantificación", ":material/groups:", "Clientes"),
+    Page("evolucion", "Evolución", ":material/timeline:", "Evolución", "Evolución entre años"),
     Page("ficha", "Ficha", ":material/description:", "Ficha"),
     Page("calidad", "Calidad de datos", ":material/rule:", "Calidad"),
 )

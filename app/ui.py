@@ -16,6 +16,7 @@ from formatting import integer
 # 0,2 s per 1.000 rows on every rerun. Longer tables stay on the server and reach the browser as the user scrolls
 # (`lazy`), with numbers in the browser's locale format, which is Chile's for our users.
 STYLED_ROWS = 300
+YEAR_COLUMNS = ("Año", "Año antes", "Año después")  # integer columns shown without a thousands separator
 _SEEDED = "_filters_seeded"
 _CONTEXT = "_page_context"
 _NOTICE = "_filters_notice"
@@ -39,8 +40,14 @@ def _filter_counts(snap: db.Snapshot, filters: Filters) -> dict[str, pd.Series]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _option_labels(snap: db.Snapshot) -> dict[str, dict[str, str]]:
+def filter_labels(snap: db.Snapshot) -> dict[str, dict[str, str]]:
+    """Per filter dimension, value -> what users read for it (a servicio_id's name, a partida with its ministry)."""
     return option_labels(queries.fichas_index(snap).frame)
+
+
+def describe(snap: db.Snapshot, filters: Filters) -> str:
+    """The filter in words, naming services and partidas as the sidebar does."""
+    return filters.describe(filter_labels(snap))
 
 
 def sidebar_filters(snap: db.Snapshot) -> Filters:
@@ -59,7 +66,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
     for name in KEYS:  # a rebuilt database may have dropped a selected value
         state[name] = [value for value in state.get(name, []) if value in known[name]]
     current = Filters(**{name: tuple(state[name]) for name in KEYS})
-    counts, labels = _filter_counts(snap, current), _option_labels(snap)
+    counts, labels = _filter_counts(snap, current), filter_labels(snap)
     with st.sidebar:
         st.header("Filtros")
         for dimension in DIMENSIONS:
@@ -72,6 +79,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
                     f"{shown.get(value, value)} ({int(c.get(value, 0))})"
                 ),
                 placeholder="Todos",
+                select_all=False,
                 help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",
             )
         st.button("Restablecer filtros", on_click=_reset_filters, key="reset_filters", width="stretch")
@@ -126,8 +134,14 @@ def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
 
 
 def styled(frame: pd.DataFrame):
-    """Chilean number format for display (`13.331`, `45,2`); the frame itself stays numeric for downloads."""
-    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—")
+    """Chilean number format for display (`13.331`, `45,2`); the frame itself stays numeric for downloads.
+
+    Years are numbers too, but read `2021`, never `2.021`.
+    """
+    years = [column for column in frame.columns if column in YEAR_COLUMNS]
+    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—").format(
+        "{}", subset=years, na_rep="—"
+    )
 
 
 def show_frame(frame: pd.DataFrame, key: str) -> None:
@@ -137,7 +151,8 @@ def show_frame(frame: pd.DataFrame, key: str) -> None:
         return
     st.caption(f"{integer(len(frame))} filas: la tabla se carga a medida que se recorre. Las descargas traen todas.")
     numbers = {
-        column: st.column_config.NumberColumn(format="localized") for column in frame.select_dtypes("number").columns
+        column: st.column_config.NumberColumn(format="%d" if column in YEAR_COLUMNS else "localized")
+        for column in frame.select_dtypes("number").columns
     }
     st.dataframe(frame, hide_index=True, key=key, lazy=True, column_config=numbers)
 
@@ -174,7 +189,7 @@ def start_page(slug: str) -> "PageTables":
     spec = registry.by_slug(slug)
     snap, filters = context()
     st.title(spec.page_title)
-    st.text(f"Filtro: {filters.describe()}")  # names come from fichas: text, never markdown
+    st.text(f"Filtro: {describe(snap, filters)}")  # names come from fichas: text, never markdown
     return PageTables(spec.title, spec.slug, snap, filters)
 
 
@@ -229,7 +244,7 @@ class PageTables:
 
         def workbook() -> bytes:
             files = queries.source_files(self.snap, self.filters).frame["Archivo"].tolist()
-            first = downloads.cover(self.page, self.filters.describe(), files, datetime.now())
+            first = downloads.cover(self.page, describe(self.snap, self.filters), files, datetime.now())
             return downloads.xlsx_bytes({"Filtro": first, **self.tables})
 
         with self._slot:

@@ -1,8 +1,9 @@
-"""`python -m bench [--sizes 1000 10000]`: the cost of the ETL and of every page as the corpus grows.
+"""`python -m bench [--sizes 1000 10000] [--pdf 60]`: the cost of the ETL and of every page as the corpus grows.
 
 For each size it writes a synthetic corpus under bench/out/ (never data/fichas/), builds it with the real ETL,
 rebuilds it with nothing changed, and runs every page under AppTest; then it prints one table with a column
 per size, the ratio of the largest to the smallest, and whether the targets hold at the largest size.
+Then it writes `--pdf` of those fichas as PDFs and prints what reading them costs per ficha (0 skips it).
 """
 
 import argparse
@@ -15,11 +16,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from app import registry
-from bench import measure, pages
+from bench import measure, pages, pdfs
 from bench.generator import write_corpus
 from formatting import decimal, integer
 
 DEFAULT_SIZES = [1000, 10000]
+DEFAULT_PDFS = 60  # below etl.build.PARALLEL_MIN_FILES: the build reads them one after another, as one core would
 DEFAULT_OUT = measure.ROOT / "bench" / "out"
 PAGE_NAMES = {page.file: page.short for page in registry.PAGES}
 # Targets at the largest size, from the issue: the limit of each figure.
@@ -32,6 +34,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2024, help="semilla del generador")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="carpeta de trabajo (se borra)")
     parser.add_argument("--rounds", type=int, default=5, help="rondas por las páginas para medir la memoria")
+    parser.add_argument("--pdf", type=int, default=DEFAULT_PDFS, help="fichas PDF que medir (0: ninguna)")
     return parser.parse_args(argv)
 
 
@@ -169,7 +172,7 @@ def machine() -> list[str]:
                 cpu = line.split(":", 1)[1].strip()
                 break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    versions = ", ".join(f"{name} {version(name)}" for name in ("duckdb", "streamlit", "pandas"))
+    versions = ", ".join(f"{name} {version(name)}" for name in ("duckdb", "streamlit", "pandas", "pdfplumber"))
     return [
         f"Máquina: {os.cpu_count()} núcleos, {cpu}, {decimal(memory, 1)} GiB de RAM",
         f"Python {platform.python_version()} ({platform.system()} {platform.release()}), {versions}",
@@ -183,18 +186,29 @@ def main(argv: list[str] | None = None) -> int:
         print("Error de uso: las fichas sintéticas nunca van bajo data/.", file=sys.stderr)
         return 2
     sizes = sorted(set(args.sizes))
-    if sizes[0] < 1 or args.rounds < 2:
-        print("Error de uso: los tamaños deben ser positivos y las rondas, al menos 2.", file=sys.stderr)
+    if sizes[0] < 1 or args.rounds < 2 or args.pdf < 0:
+        print(
+            "Error de uso: los tamaños deben ser positivos; las rondas, al menos 2; los PDF, 0 o más.", file=sys.stderr
+        )
         return 2
     started = time.perf_counter()
     results = {}
     for position, size in enumerate(sizes):
         results[size] = measure_size(size, args.seed, out, args.rounds, warm=position == 0)
+    pdf_figures = None
+    if args.pdf:
+        _say(f"{integer(args.pdf)} fichas en PDF")
+        pdf_figures = pdfs.measure_pdfs(args.pdf, args.seed, out)
     print("\n".join(machine()))
-    print(f"Comando: python -m bench --sizes {' '.join(map(str, sizes))} --seed {args.seed}\n")
+    print(f"Comando: python -m bench --sizes {' '.join(map(str, sizes))} --seed {args.seed} --pdf {args.pdf}\n")
     print(table(results))
     print()
     print("\n".join(targets(sizes[-1], results[sizes[-1]])))
+    if pdf_figures:
+        print(f"\nFichas en PDF ({integer(args.pdf)} fichas sintéticas, las mismas que en texto):")
+        width = max(len(label) for _, label, _ in pdfs.ROWS)
+        for key, label, digits in pdfs.ROWS:
+            print(f"  {label.ljust(width)}  {_number(pdf_figures[key], digits).rjust(8)}")
     print(f"\nDuración total del benchmark: {decimal(time.perf_counter() - started, 0)} s")
     return 0
 

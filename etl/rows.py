@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from etl.errors import FichaError
 from etl.model import WARNING, Ficha
 from etl.parser import parse
+from etl.pdf import pdf_text
 from etl.reference import mismatch
 from etl.row_types import ROW_TYPES, ClienteRow, FichaRow, ProblemaRow, ProductoRow
 from etl.sources import Source
@@ -31,7 +32,8 @@ def parse_source(source: Source) -> Ficha:
     """Parse one read file; raises FichaError with the Spanish reason."""
     if source.error:
         raise FichaError(source.error)
-    return parse(decode(source.content))
+    is_pdf = source.archivo.lower().endswith(".pdf")
+    return parse(pdf_text(source.content) if is_pdf else decode(source.content))
 
 
 def parse_file(source: Source) -> ParsedFile | FichaError:

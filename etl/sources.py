@@ -9,7 +9,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = {".txt", ".md"}
+SUFFIXES = {".txt", ".md", ".pdf"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_BYTES = 10 * 1024 * 1024  # a real ficha is about 5 KB; anything this large is not one
 
@@ -54,7 +54,7 @@ def _display_name(path: Path, cwd_text: str) -> str:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Files named by `paths`, folders searched recursively for *.txt and *.md, symlink loops skipped."""
+    """Files named by `paths`, folders searched recursively for *.txt, *.md and *.pdf, symlink loops skipped."""
     found: dict[str, Path] = {}
     for path in paths:
         if not path.exists() and not path.is_symlink():

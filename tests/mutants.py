@@ -30,27 +30,111 @@ class Mutation:
     tests: tuple[str, ...]
 
 
+MUTATIONS: list[Mutation] = [
+    Mutation(
+        "pdf-row-cut-by-page-break-not-closed",
+        "etl/pdf.py",
+        '{"explicit_horizontal_lines": _closing_rules(page)}',
+        "{}",
+        ("tests/test_pdf.py::test_pdf_gives_the_rows_of_its_text_export",),
+    ),
+    Mutation(
+        "pdf-repeated-header-kept",
+        "etl/pdf.py",
+        "cells = cells[1:]  # the header row repeated",
+        "cells = cells[0:]  # the header row repeated",
+        ("tests/test_pdf.py::test_pdf_gives_the_rows_of_its_text_export",),
+    ),
+    Mutation(
+        "pdf-paragraphs-run-together",
+        "etl/pdf.py",
+        "top - bottom > PARAGRAPH_GAP * (line_bottom - top)",
+        "False",
+        ("tests/test_pdf.py::test_synthetic_fichas_in_every_export_variant_give_the_same_rows",),
+    ),
+    Mutation(
+        "pdf-lone-number-in-the-body-dropped",
+        "etl/pdf.py",
+        "return in_margin and _PAGE_NUMBER",
+        "return _PAGE_NUMBER",
+        ("tests/test_pdf.py::test_page_numbers_at_the_foot_are_not_read_as_text",),
+    ),
+    Mutation(
+        "pdf-scanned-read-as-blank",
+        "etl/pdf.py",
+        "NO_TEXT if writer.images else BLANK",
+        "BLANK",
+        ("tests/test_pdf.py::test_unreadable_pdf_is_rejected_with_its_reason_and_the_good_one_loads",),
+    ),
+]
+
+# Evolución and the filters by identity (issue 9).
+MUTATIONS += [
+    Mutation(
+        "evolucion-pairs-by-number",
+        "app/compare.py",
+        "(similarity(a.texto, b.texto), -abs((a.numero or 0) - (b.numero or 0)), i, j)",
+        "(float(a.numero == b.numero), 0, i, j)",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-ignores-flags",
+        "app/compare.py",
+        "if same_text and before.detalle == after.detalle:",
+        "if same_text:",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-no-threshold",
+        "app/compare.py",
+        "        if score < threshold:\n            break\n",
+        "",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "evolucion-keeps-years-across-services",
+        "pages/evolucion.py",
+        "if state.get(_CHOSEN_FOR) != servicio:",
+        "if False:",
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "filter-ministerio-as-written",
+        "app/filters.py",
+        'Dimension("ministerio", "Ministerio", "ministerio_nombre")',
+        'Dimension("ministerio", "Ministerio", "ministerio")',
+        ("tests/test_evolucion.py",),
+    ),
+    Mutation(
+        "filter-servicio-by-name",
+        "app/filters.py",
+        'Dimension("servicio", "Servicio", "servicio_id", option_label=_SERVICIO_LABEL)',
+        'Dimension("servicio", "Servicio", "servicio_nombre", option_label=_SERVICIO_LABEL)',
+        ("tests/test_evolucion.py",),
+    ),
+]
+
+# Issue 8.1 and the dashboard side of issue 11.
 PROBLEMS = "tests/test_pages_on_problem_fichas.py"
 DATABASE_CHECK = "tests/test_database_check.py"
-
-MUTATIONS: list[Mutation] = [
+MUTATIONS += [
     # Calidad: the search and the level filter on a database that has problems to find.
     Mutation(
-        "calidad_level_filter_always_true",
+        "calidad-level-filter-always-true",
         "app/queries.py",
         "and list_contains($niveles, p.nivel)",
         "and true",
         (PROBLEMS, "-k", "level"),
     ),
     Mutation(
-        "calidad_text_filter_always_true",
+        "calidad-text-filter-always-true",
         "app/queries.py",
         "and ($texto = '' or contains(lower(p.mensaje || ' ' || p.archivo), lower($texto)))",
         "and true",
         (PROBLEMS, "-k", "text"),
     ),
     Mutation(
-        "calidad_warnings_ignore_the_sidebar_filter",
+        "calidad-warnings-ignore-the-sidebar-filter",
         "app/queries.py",
         "(p.ficha_id is null or p.ficha_id in (select ficha_id from sel) or p.nivel = 'error')",
         "true",
@@ -58,7 +142,7 @@ MUTATIONS: list[Mutation] = [
     ),
     # Ficha text that looks like HTML, checked on the figures the pages send.
     Mutation(
-        "figures_escape_returns_its_input",
+        "figures-escape-returns-its-input",
         "app/figures.py",
         "return html.escape(str(text), quote=False)",
         "return str(text)",
@@ -66,7 +150,7 @@ MUTATIONS: list[Mutation] = [
     ),
     # A rebuilt database is read afresh: the snapshot (every cache key) must change with the file.
     Mutation(
-        "snapshot_ignores_the_file_version",
+        "snapshot-ignores-the-file-version",
         "app/db.py",
         "current = Snapshot(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)",
         "current = Snapshot(str(path.resolve()), 0, 0)",
@@ -74,14 +158,14 @@ MUTATIONS: list[Mutation] = [
     ),
     # The sidebar: options narrow to the other filters; reset clears them.
     Mutation(
-        "filter_options_do_not_narrow",
+        "filter-options-do-not-narrow",
         "app/filters.py",
         "mask &= fichas[other].isin(values)",
         "pass",
         ("tests/test_app.py", "-k", "choosing_a_ministerio"),
     ),
     Mutation(
-        "reset_keeps_the_filters",
+        "reset-keeps-the-filters",
         "app/ui.py",
         "st.session_state[name] = []",
         "pass",
@@ -89,42 +173,42 @@ MUTATIONS: list[Mutation] = [
     ),
     # The database check: version, columns, every block, damage found mid-page, one handler for every path.
     Mutation(
-        "schema_version_not_checked",
+        "schema-version-not-checked",
         "app/integrity.py",
         "if version != loader.SCHEMA_VERSION:",
         "if False:",
         (DATABASE_CHECK, "-k", "version"),
     ),
     Mutation(
-        "schema_columns_not_checked",
+        "schema-columns-not-checked",
         "app/integrity.py",
         "if missing := _missing(found, expected_columns()):",
         "if missing := []:",
         (DATABASE_CHECK, "-k", "falta or tipo"),
     ),
     Mutation(
-        "blocks_not_read_before_drawing",
+        "blocks-not-read-before-drawing",
         "app/integrity.py",
         "        if fault is None:\n            _read_every_value(con)\n",
         "",
         (DATABASE_CHECK, "-k", "bloque"),
     ),
     Mutation(
-        "damage_midpage_blamed_on_the_filter",
+        "damage-midpage-blamed-on-the-filter",
         "app/db.py",
         "if fault := integrity.inspect(Path(snap.path)):",
         "if fault := None:",
         (DATABASE_CHECK, "-k", "midpage"),
     ),
     Mutation(
-        "damage_midpage_leaves_the_page_drawn",
+        "damage-midpage-leaves-the-page-drawn",
         "dashboard.py",
         "        body.empty()  # nothing the page drew before the database failed stays on screen\n",
         "",
         (DATABASE_CHECK, "-k", "midpage"),
     ),
     Mutation(
-        "database_check_outside_the_handler",
+        "database-check-outside-the-handler",
         "dashboard.py",
         "    try:\n        snap = db.snapshot()\n        ui.set_context(snap, ui.sidebar_filters(snap))\n",
         "    snap = db.snapshot()\n    ui.set_context(snap, ui.sidebar_filters(snap))\n    try:\n",
@@ -132,14 +216,14 @@ MUTATIONS: list[Mutation] = [
     ),
     # URL notices: invisible characters dropped, copies counted once.
     Mutation(
-        "url_notice_keeps_bidi_controls",
+        "url-notice-keeps-bidi-controls",
         "app/filters.py",
         'visible = "".join(char for char in value if unicodedata.category(char) != "Cf")',
         "visible = value",
         ("tests/test_url_notices.py",),
     ),
     Mutation(
-        "url_values_counted_with_copies",
+        "url-values-counted-with-copies",
         "app/filters.py",
         'distinct = list(dict.fromkeys(value for value in params.get(name, []) if value != ""))',
         'distinct = [value for value in params.get(name, []) if value != ""]',

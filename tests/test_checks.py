@@ -100,14 +100,15 @@ def test_bad_files_beside_good_ones(folder, tmp_path):
     folder.write("vacia.txt", b"")
     folder.write("binaria.txt", b"\x00\x01\x02" * 100)
     folder.write("formulario_h.txt", FORMULARIO_H)
-    folder.write("ignorada.pdf", b"%PDF-1.4")
+    folder.write("cortada.pdf", b"%PDF-1.4")
     db = tmp_path / "f.duckdb"
     report = build([folder.path], db)
-    assert (report.loaded, report.rejected) == (2, 3)
+    assert (report.loaded, report.rejected) == (2, 4)
     rejected = query(db, "select archivo, mensaje from problemas where nivel = 'error' order by archivo")
     names = [archivo.rsplit("/", 1)[-1] for archivo, _ in rejected]
-    assert names == ["binaria.txt", "formulario_h.txt", "vacia.txt"]
-    assert "Formulario H" in rejected[1][1]
+    assert names == ["binaria.txt", "cortada.pdf", "formulario_h.txt", "vacia.txt"]
+    assert rejected[1][1].startswith("PDF truncado")
+    assert "Formulario H" in rejected[2][1]
 
 
 def test_bad_flag_and_link_text_warn_and_keep_the_row(huasco_text):

@@ -25,12 +25,13 @@ from app.filters import (
         (Filters(partida=("09",)), "list_contains($partida, cast(f.partida as varchar))", {"partida": ["09"]}),
         (
             Filters(ministerio=("A", "B"), anio=("2021",)),
-            "list_contains($ministerio, cast(f.ministerio as varchar)) and list_contains($anio, cast(f.anio as varchar))",
+            "list_contains($ministerio, cast(f.ministerio_nombre as varchar))"
+            " and list_contains($anio, cast(f.anio as varchar))",
             {"ministerio": ["A", "B"], "anio": ["2021"]},
         ),
         (
             Filters(servicio=("x'); drop table fichas; --",)),
-            "list_contains($servicio, cast(f.servicio as varchar))",
+            "list_contains($servicio, cast(f.servicio_id as varchar))",
             {"servicio": ["x'); drop table fichas; --"]},
         ),
     ],
@@ -120,3 +121,35 @@ def test_options_count_fichas_matching_the_other_filters():
 def test_describe_is_spanish():
     assert Filters().describe() == "Sin filtros (todas las fichas)"
     assert Filters(ministerio=("A",), anio=("2020", "2021")).describe() == "Ministerio: A; Año: 2020, 2021"
+
+
+def test_describe_names_values_as_their_options_do():
+    labels = {"partida": {"09": "09 · Ministerio de Educación"}, "servicio": {"09-21": "SERVICIO LOCAL HUASCO"}}
+    assert Filters(partida=("09",), servicio=("09-21", "99-99")).describe(labels) == (
+        "Partida: 09 · Ministerio de Educación; Servicio: SERVICIO LOCAL HUASCO, 99-99"
+    )
+
+
+def test_the_filters_select_identities_not_names_as_written():
+    assert {dimension.key: dimension.column for dimension in DIMENSIONS} == {
+        "ministerio": "ministerio_nombre",
+        "partida": "partida",
+        "servicio": "servicio_id",
+        "anio": "anio",
+    }
+
+
+def test_labelled_options_are_listed_by_label_not_by_id():
+    fichas = pd.DataFrame(
+        {
+            "ministerio": ["M", "M", "M"],
+            "partida": ["09", "09", "05"],
+            "servicio": ["09-21", "09-02", "05-70"],
+            "anio": ["2021", "2022", "2021"],
+            "partida_label": ["09 · Educación", "09 · Educación", "05 · Interior"],
+            "servicio_label": ["B", "C", "A"],
+        }
+    )
+    counts = options(fichas, Filters())
+    assert list(counts["servicio"].index) == ["05-70", "09-21", "09-02"]
+    assert list(counts["partida"].index) == ["05", "09"]

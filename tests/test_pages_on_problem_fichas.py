@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app import registry
 from etl.build import build
 
-EDUCACION = "MINISTERIO DE EDUCACION"
+EDUCACION = "Ministerio de Educación"  # the official name of partida 09, a filter value
 QUIZAS_1 = ("huasco.txt", "advertencia", 46, "Valor «Quizás» no es Sí ni No en el producto 1; queda como desconocido.")
 QUIZAS_2 = ("huasco.txt", "advertencia", 47, "Valor «Quizás» no es Sí ni No en el producto 2; queda como desconocido.")
 VINCULO_1 = ("huasco.txt", "advertencia", 46, "Vínculo no reconocido en la fila 1: «dos».")

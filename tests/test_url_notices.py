@@ -5,8 +5,8 @@ from streamlit.testing.v1 import AppTest
 
 from app.filters import MAX_URL_VALUES, from_url, printable
 
-KNOWN = {"ministerio": {"MINISTERIO DE EDUCACION"}, "partida": {"09"}, "servicio": {"S"}, "anio": {"2021"}}
-EDUCACION = "MINISTERIO DE EDUCACION"
+KNOWN = {"ministerio": {"Ministerio de Educación"}, "partida": {"09"}, "servicio": {"S"}, "anio": {"2021"}}
+EDUCACION = "Ministerio de Educación"  # the official name of partida 09, a filter value
 INVISIBLE = {
     "\u202a": "left-to-right_embedding",
     "\u202b": "right-to-left_embedding",

@@ -1,0 +1,105 @@
+"""Evolución: the filtered fichas year by year, and what changed in one service's definitions between two years."""
+
+import dataclasses
+
+import streamlit as st
+
+from app import compare, figures, queries, ui
+from formatting import integer, percent
+
+TOP_MINISTRIES = 10
+_CHOSEN_FOR = "_evolucion_anios_de"  # the service the year pickers were last drawn for
+
+page = ui.start_page("evolucion")
+snap, filters = page.snap, page.filters
+
+# -- the filtered fichas, year by year ------------------------------------------------------------
+
+by_ministerio = len(filters.ministerio) > 1
+trend = queries.trend_by_year(snap, filters, "ministerio" if by_ministerio else "total")
+ui.stop_if_empty(trend.frame)
+drawn, left_out = trend.frame, 0
+if by_ministerio:
+    sizes = trend.frame.groupby("Ministerio")["Fichas"].sum().reset_index()
+    largest = sizes.sort_values(["Fichas", "Ministerio"], ascending=[False, True])["Ministerio"][:TOP_MINISTRIES]
+    drawn, left_out = trend.frame[trend.frame["Ministerio"].isin(largest)], len(sizes) - len(largest)
+st.subheader("Las fichas del filtro, año a año")
+if trend.frame["Año"].nunique() < 2:
+    st.info(
+        f"Las fichas del filtro son de un solo año ({trend.frame['Año'].iloc[0]}): la evolución necesita dos o más."
+    )
+st.plotly_chart(
+    figures.trend(drawn, ui.ministry_colors(snap), "Ministerio" if by_ministerio else None), key="chart_evolucion"
+)
+if left_out:
+    ui.explain(f"Se dibujan los {TOP_MINISTRIES} ministerios con más fichas; y {integer(left_out)} más, en la tabla.")
+page.table(
+    trend,
+    "Indicadores por año",
+    "evolucion_anual",
+    "Porcentajes sobre todos los productos (u objetivos ministeriales) de las fichas de cada año: un producto cuya "
+    "ficha no trae la columna de enfoque de género o de gestión territorial cuenta como sin «Sí». Un objetivo "
+    "ministerial está vinculado cuando algún objetivo institucional lo recoge."
+    + (" Una línea por ministerio elegido en el filtro." if by_ministerio else ""),
+)
+
+# -- one service between two years ----------------------------------------------------------------
+
+st.subheader("Un servicio entre dos años")
+services = queries.service_years(snap, dataclasses.replace(filters, anio=())).frame
+years_of = {row.servicio_id: [int(year) for year in row.anios] for row in services.itertuples()}
+names = ui.filter_labels(snap)["servicio"]
+state = st.session_state
+if state.get("evolucion_servicio") not in years_of:
+    state.pop("evolucion_servicio", None)
+options = list(years_of)
+default = next(
+    (sid for sid in filters.servicio if sid in years_of),
+    next((sid for sid in options if len(years_of[sid]) > 1), options[0]),
+)
+servicio = st.selectbox(
+    "Servicio",
+    options,
+    index=options.index(default),
+    format_func=lambda sid: names.get(sid, sid),
+    key="evolucion_servicio",
+    help="Los servicios del filtro (sin el filtro de año): se comparan todos sus años en la base.",
+)
+years = years_of[servicio]
+if state.get(_CHOSEN_FOR) != servicio:  # another service: its own two most recent years
+    state.pop("evolucion_desde", None)
+    state.pop("evolucion_hasta", None)
+    state[_CHOSEN_FOR] = servicio
+
+if len(years) < 2:  # the service's name is ficha text: never in markdown, so not in this message
+    st.info(f"Este servicio tiene ficha de un solo año ({years[0]}): no hay otro año con que compararla.")
+else:
+    left, right = st.columns(2)
+    desde = left.selectbox("Desde", years, index=1, key="evolucion_desde")
+    hasta = right.selectbox("Hasta", years, index=0, key="evolucion_hasta")
+    if desde == hasta:
+        st.info("Elija dos años distintos para ver qué cambió.")
+    else:
+        items = queries.service_items(snap, servicio, [desde, hasta])
+        changes = compare.compare(items.frame, desde, hasta, queries.SECTIONS)
+        counts = changes["Estado"].value_counts()
+        shown = st.columns(4)
+        for column, estado in zip(
+            shown, [compare.NUEVO, compare.ELIMINADO, compare.MODIFICADO, compare.SIN_CAMBIOS], strict=True
+        ):
+            column.metric(estado, integer(counts.get(estado, 0)))
+        lines = compare.summary(changes)
+        with st.expander(f"Qué cambió ({integer(len(lines))})", expanded=bool(lines)):
+            st.text("\n".join(lines) or "Nada: las dos fichas dicen lo mismo.")  # ficha text: never markdown
+        page.table(
+            dataclasses.replace(items, frame=changes),
+            f"Cambios entre {desde} y {hasta}",
+            "evolucion_cambios",
+            "Misión, objetivos, productos (con sus marcas de gestión territorial y enfoque de género) y clientes "
+            "(con su cuantificación). Cada elemento de un año se empareja con el más parecido del otro año en su "
+            "sección, no por su número, que cambia cuando se quita uno: primero los pares más parecidos, y solo si "
+            f"su similitud (palabras en común, sin distinguir mayúsculas, tildes ni puntuación) es al menos "
+            f"{percent(compare.THRESHOLD, 0)}. Sin par, el elemento es «Nuevo» o «Eliminado». «Modificado»: cambió "
+            "el texto o una marca; «Cambios» dice qué palabras salieron (−) y cuáles entraron (+).",
+        )
+page.workbook_button()
