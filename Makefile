@@ -19,6 +19,7 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
 	touch $@
 
 # Exit status 1 means some files were rejected and the rest loaded: the dashboard still has data to show.
+# Any other failure stops here, 3 included (the database could not be written: the old one would be served).
 build: $(VENV)/.run-installed
 	$(PY) -m etl build $(FICHAS) --db $(FICHAS_DB) || [ $$? -eq 1 ]
 

@@ -16,9 +16,13 @@ import duckdb
 from app.filters import printable
 from etl import loader
 
-DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB file
 VERSION_KEY = "version_esquema"
-REBUILD = "Reconstrúyala con `make build` (o `python -m etl build --force`)."
+# `make build` repairs a damaged database of ours when its manifest vouches for it; without one, the ETL takes
+# the file for someone else's and wants `--reemplazar` (etl/build.py), which the message says.
+REBUILD = (
+    "Reconstrúyala con `make build` (o `python -m etl build --force`; si el ETL no la reconoce como suya, "
+    "agregue `--reemplazar`)."
+)
 _ALIAS = "revisada"
 _SHOWN_MISSING = 6  # missing columns named in the message; the rest are counted
 
@@ -60,7 +64,7 @@ def inspect(path: Path) -> str | None:
     except OSError as error:
         cause = _OS_CAUSES.get(error.errno, "el sistema no permite leerla")
         return f"No se puede leer la base `{path}`: {cause}. {REBUILD}"
-    if head[8:12] != DUCKDB_MAGIC:
+    if head[8:12] != loader.DUCKDB_MAGIC:
         return _foreign(path, "no es un archivo de DuckDB")
     # A private instance, closed at the end: it reads the file from disk and keeps none of it in memory.
     con = duckdb.connect(":memory:")
@@ -131,7 +135,8 @@ def _damaged(path: Path, error: duckdb.Error) -> str:
 def _foreign(path: Path, reason: str) -> str:
     return (
         f"El archivo `{path}` no es una base de fichas: {reason}. No se muestra nada de él. Indique la base de "
-        "fichas en la variable `FICHAS_DB`, o construya una con `make build` (o `python -m etl build --force`)."
+        "fichas en la variable `FICHAS_DB`, o construya una en otro archivo: `FICHAS_DB=otra.duckdb make build` "
+        "(o `python -m etl build --force --db otra.duckdb`)."
     )
 
 

@@ -1,4 +1,10 @@
-"""The build stage: files -> records -> database, skipped when nothing changed."""
+"""The build stage: files -> records -> database.
+
+Only new or changed files are parsed: the rows of every file whose content is unchanged are copied from the
+previous database (when the same ETL version wrote it). When nothing changed, nothing is done, and neither DuckDB
+nor the parser is imported: the manifest beside the database says so, and only files whose size or times changed
+are hashed again.
+"""
 
 import gc
 import hashlib
@@ -10,47 +16,73 @@ from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
 
-from etl import loader
-from etl.errors import FichaError
+from etl import lock, manifest
+from etl.duplicates import FirstPathWins
+from etl.errors import FichaError, WriteError, write_cause
+from etl.manifest import FileRecord, Stored
 from etl.model import ERROR
+from etl.reference import PARTIDAS_CSV
 from etl.row_types import ArchivoRow, ProblemaRow
-from etl.rows import ParsedFile, parse_file
-from etl.sources import Source, discover, read
+from etl.sources import SUFFIXES, Identity, Source, UsageError, discover, display_name, identity, read
 
-# Below this many files, starting worker processes costs more than it saves.
+# Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
 CHUNK_FILES = 32
-BATCH_FICHAS = 500  # fichas per insert: few statements, and the build never holds every row at once
+# Up to this many files to parse, a rebuild starts from a copy of the previous database and prunes it (cheap, and
+# their rows fit in memory); with more, it copies the unchanged rows into a new file.
+FEW_CHANGES = 500
+LOCK_WAIT_SECONDS = 600.0
+SUMMARY_WARNINGS = 50  # warnings a summary lists; the rest are counted (all of them are in `problemas`)
+LOADED, REJECTED, DUPLICATE = "cargada", "rechazada", "duplicada"
 
+# Data files besides the code that shape the database: a change in any of them means a rebuild.
+REFERENCE_FILES = (PARTIDAS_CSV,)
 ETL_VERSION = hashlib.sha256(
-    b"".join(path.read_bytes() for path in [*sorted(Path(__file__).parent.glob("*.py")), *loader.REFERENCE_FILES])
+    b"".join(path.read_bytes() for path in [*sorted(Path(__file__).parent.glob("*.py")), *REFERENCE_FILES])
 ).hexdigest()[:16]
 
 
 @dataclass
 class Report:
-    """What a build did, for the summary and the exit status."""
+    """What a build did, or found already done, for the summary and the exit status."""
 
     db_path: Path
     unchanged: bool
-    archivos: list[tuple]
-    problemas: list[tuple]
+    archivos: list[ArchivoRow]
+    errors: list[ProblemaRow]  # problems of level error
+    warnings: list[ProblemaRow]  # the first SUMMARY_WARNINGS warnings
+    warning_count: int
+    parsed: int = 0  # files read and parsed in this run; the others' rows were copied from the previous database
+    hashed: int = 0  # files read and hashed in this run; the others' size, times and inode vouched for them
 
     @property
     def loaded(self) -> int:
-        return sum(1 for archivo in self.archivos if archivo.estado == "cargada")
+        return sum(1 for archivo in self.archivos if archivo.estado == LOADED)
 
     @property
     def rejected(self) -> int:
-        return sum(1 for archivo in self.archivos if archivo.estado != "cargada")
+        return sum(1 for archivo in self.archivos if archivo.estado != LOADED)
+
+    @classmethod
+    def of(cls, db_path: Path, unchanged: bool, stored: Stored, inputs: list, parsed: int = 0) -> "Report":
+        archivos = [ArchivoRow(archivo, r.sha256, r.estado, r.ficha_id) for archivo, r in stored.files.items()]
+        errors = [ProblemaRow(*row) for row in stored.errors]
+        warnings = [ProblemaRow(*row) for row in stored.warnings]
+        hashed = sum(1 for item in inputs if item.hashed)
+        return cls(db_path, unchanged, archivos, errors, warnings, stored.warning_count, parsed, hashed)
 
 
-def fingerprint(sources: list[Source]) -> str:
-    """Identifies a build's inputs: the ETL code and every file's name and content."""
-    digest = hashlib.sha256(ETL_VERSION.encode())
-    for source in sources:
-        digest.update(f"{source.archivo}\0{source.sha256}\0{source.error}\n".encode())
-    return digest.hexdigest()
+@dataclass
+class Input:
+    """One input file before parsing: its content's hash, read now or vouched for by the manifest."""
+
+    path: Path
+    archivo: str
+    sha256: str
+    error: str | None
+    identity: Identity | None
+    source: Source | None  # the bytes, when they were read in this run
+    hashed: bool = True  # False when the manifest vouched for the hash
 
 
 def build(
@@ -58,19 +90,181 @@ def build(
     db_path: Path,
     progress: Callable[[Iterable], Iterable] = lambda items: items,
     force: bool = False,
+    replace: bool = False,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    waiting: Callable[[str], None] = lambda holder: None,
 ) -> Report:
-    """Build `db_path` from the fichas under `paths`, unless the same inputs built it already."""
+    """Build `db_path` from the fichas under `paths`, unless the same inputs built it already.
+
+    Raises UsageError when `db_path` is an input file or a file this ETL did not write (unless `replace`), and
+    WriteError when the database cannot be written (the previous one is then intact).
+    """
     files = discover(paths)
-    with _parsers(len(files)) as pool:
-        sources = [read(path) for path in progress(files)]
-        current = fingerprint(sources)
-        stored, archivos, problemas = loader.stored_state(db_path)
-        if stored == current and not force:
-            return Report(db_path, True, archivos, problemas)
-        with _collector_paused():
-            outcome = _decide(sources, pool)
-            loader.write_database(db_path, outcome, current)
-    return Report(db_path, False, outcome.archivos, outcome.problemas)
+    stored = manifest.load(db_path)
+    _refuse_foreign_target(db_path, paths, files, stored, replace)
+    inputs = None
+    if not force and stored is not None:
+        inputs = _inventory(files, stored, progress)
+        if stored.huella == fingerprint(inputs):
+            return Report.of(db_path, True, stored, inputs)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes beside the database
+        with lock.held(db_path, lock_wait, waiting) as waited:
+            if waited:  # another build ran meanwhile: start from what it left
+                stored, inputs = manifest.load(db_path), None
+            return _rebuild(files, db_path, progress, force, stored, inputs)
+    except lock.Busy as error:
+        raise WriteError(db_path, str(error)) from None
+    except (UsageError, WriteError):
+        raise
+    except Exception as error:
+        if (cause := write_cause(error)) is None:
+            raise
+        raise WriteError(db_path, cause) from None
+
+
+def _rebuild(files, db_path, progress, force, stored, inputs) -> Report:
+    """Under the lock: rebuild, reusing what the previous database holds for unchanged files."""
+    from etl import loader  # here, not at the top: a no-op never needs DuckDB
+
+    if stored is None:  # no manifest vouches for the database: ask the database itself
+        stored = loader.stored_state(db_path, SUMMARY_WARNINGS)
+    if inputs is None:
+        inputs = _inventory(files, stored, progress)
+    current = fingerprint(inputs)
+    if stored is not None and stored.huella == current and not force:
+        _save_manifest(db_path, stored, inputs)  # so that the next no-op needs no DuckDB
+        return Report.of(db_path, True, stored, inputs)
+    previous = stored if stored is not None and stored.version_etl == ETL_VERSION and not force else None
+    metadata = {loader.FINGERPRINT: current, loader.ETL_VERSION_KEY: ETL_VERSION}
+    to_parse = sum(1 for item in inputs if _reusable(item, previous) is None)
+    few_changes = to_parse <= FEW_CHANGES
+    with _parsers(to_parse) as pool, _collector_paused():
+        fates = _Fates(inputs, previous, pool)
+        written = loader.write_database(
+            db_path, fates, metadata, db_path if previous else None, SUMMARY_WARNINGS, few_changes
+        )
+    _save_manifest(db_path, written, inputs)
+    return Report.of(db_path, False, written, inputs, fates.parsed)
+
+
+def _save_manifest(db_path: Path, stored: Stored, inputs: list[Input]) -> None:
+    identities = {item.archivo: item.identity for item in inputs if item.error is None}
+    files = {
+        archivo: FileRecord(record.sha256, record.estado, record.ficha_id, identities.get(archivo))
+        for archivo, record in stored.files.items()
+    }
+    manifest.save(db_path, Stored(stored.huella, stored.version_etl, files, stored.errors, stored.warnings,
+                                  stored.warning_count))  # fmt: skip
+
+
+def fingerprint(inputs: list[Input]) -> str:
+    """Identifies a build's inputs: the ETL code and every file's name and content."""
+    digest = hashlib.sha256(ETL_VERSION.encode())
+    for item in inputs:
+        digest.update(f"{item.archivo}\0{item.sha256}\0{item.error}\n".encode())
+    return digest.hexdigest()
+
+
+def _inventory(files: list[Path], stored: Stored | None, progress) -> list[Input]:
+    """Every file's hash: from the manifest when its size, times and inode are those recorded, else read now."""
+    known = stored.files if stored is not None and stored.vouched else {}
+    inputs = []
+    for path in progress(files):
+        archivo = display_name(path)
+        record = known.get(archivo)
+        if record is not None and record.identity is not None and identity(path) == record.identity:
+            inputs.append(Input(path, archivo, record.sha256, None, record.identity, None, hashed=False))
+            continue
+        source = read(path)
+        inputs.append(Input(path, archivo, source.sha256, source.error, source.identity, source))
+    return inputs
+
+
+def _refuse_foreign_target(
+    db_path: Path, paths: list[Path], files: list[Path], stored: Stored | None, replace: bool
+) -> None:
+    """Never overwrite an input file, nor a file that is not a database this ETL wrote, unless told to."""
+    if replace or not os.path.lexists(db_path):
+        return
+    hint = "Elija otro --db, o use --reemplazar si de verdad quiere sobrescribirlo."
+    # A folder yields only files with an input suffix: any other file is an input only if named by itself.
+    candidates = files if db_path.suffix.lower() in SUFFIXES else [path for path in paths if not path.is_dir()]
+    target = os.path.realpath(db_path)
+    if any(os.path.realpath(file) == target for file in candidates):
+        raise UsageError(f"«{db_path}» es una de las fichas de entrada; no se sobrescribe. {hint}")
+    if stored is None:
+        from etl import loader  # only when no manifest vouches for the file
+
+        if not loader.written_by_this_etl(db_path):
+            raise UsageError(
+                f"«{db_path}» ya existe y no es una base escrita por este ETL (no tiene su tabla «metadatos»); "
+                f"no se sobrescribe. {hint}"
+            )
+
+
+def _reusable(item: Input, previous: Stored | None) -> FileRecord | None:
+    """The previous database's record of this very file and content, whose outcome can be reused unparsed."""
+    if previous is None or item.error is not None or not item.sha256:
+        return None
+    record = previous.files.get(item.archivo)
+    return record if record is not None and record.sha256 == item.sha256 else None
+
+
+class _Fates:
+    """What to load for each file, in absolute-path order: parsed rows, rows copied from the previous database,
+    or only its entry in `archivos` and its problems (rejected and duplicate files). Counts the files it parsed."""
+
+    def __init__(self, inputs: list[Input], previous: Stored | None, pool: Pool | None):
+        self.inputs, self.previous, self.pool = inputs, previous, pool
+        self.parsed = 0
+
+    def __iter__(self) -> Iterator:
+        from etl.loader import Fate
+
+        rule = FirstPathWins()
+        unknown = [item for item in self.inputs if _reusable(item, self.previous) is None]
+        parsed = _parse_all(unknown, self.pool)
+        self.parsed += len(unknown)
+        for item in self.inputs:
+            record = _reusable(item, self.previous)
+            if record is None:
+                result = next(parsed)
+            elif record.estado == REJECTED:
+                yield Fate(ArchivoRow(item.archivo, item.sha256, REJECTED, None), copy_problems=True)
+                continue
+            elif duplicate := rule.admit(record.ficha_id, item.archivo, item.sha256):
+                yield _duplicate_fate(item, duplicate)
+                continue
+            elif record.estado == LOADED:
+                yield Fate(ArchivoRow(item.archivo, item.sha256, LOADED, record.ficha_id), copy_ficha=record.ficha_id,
+                           copy_problems=True)  # fmt: skip
+                continue
+            else:  # a duplicate before, loaded now: its rows were never stored
+                result = _parse_one(item)
+                self.parsed += 1
+            if isinstance(result, FichaError):
+                problem = ProblemaRow(item.archivo, None, ERROR, result.section, result.line, result.message)
+                yield Fate(ArchivoRow(item.archivo, item.sha256, REJECTED, None), [problem])
+            elif duplicate := rule.admit(result.ficha_id, item.archivo, item.sha256):
+                yield _duplicate_fate(item, duplicate)
+            else:
+                yield Fate(
+                    ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.rows
+                )
+
+
+def _duplicate_fate(item: Input, duplicate):
+    from etl.loader import Fate
+
+    problem = ProblemaRow(item.archivo, duplicate.ficha_id, ERROR, None, None, duplicate.message)
+    return Fate(ArchivoRow(item.archivo, item.sha256, DUPLICATE, duplicate.ficha_id), [problem])
+
+
+def _parse_one(item: Input):
+    from etl.rows import parse_file
+
+    return parse_file(next(_handed_over([item])))
 
 
 @contextmanager
@@ -78,12 +272,14 @@ def _parsers(files: int) -> Iterator[Pool | None]:
     """Worker processes to parse on every core; None when there are few files (starting them would cost more).
 
     Forked: they start at once and re-run no caller's main module (as "spawn" would). Forked before the files
-    are read, so they hold no copy of them. They only run the pure-Python parser, never DuckDB.
+    are parsed, so they hold no copy of the rows. They only run the pure-Python parser, never DuckDB.
     """
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or files < PARALLEL_MIN_FILES:
         yield None
         return
+    import etl.rows  # noqa: F401  (imported once, before the fork, rather than in every worker)
+
     with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
         yield pool
 
@@ -103,11 +299,13 @@ def _collector_paused():
             gc.enable()
 
 
-def _parse_all(sources: list[Source], pool: Pool | None) -> Iterator[ParsedFile | FichaError]:
+def _parse_all(items: list[Input], pool: Pool | None) -> Iterator:
     """Each file's rows or rejection, in order."""
+    from etl.rows import parse_file
+
     if pool is None:
-        return map(parse_file, _handed_over(sources))
-    return pool.imap(parse_file, _handed_over(sources), chunksize=CHUNK_FILES)
+        return map(parse_file, _handed_over(items))
+    return pool.imap(parse_file, _handed_over(items), chunksize=CHUNK_FILES)
 
 
 def _worker_start() -> None:
@@ -116,51 +314,8 @@ def _worker_start() -> None:
     gc.enable()
 
 
-def _handed_over(sources: list[Source]) -> Iterator[Source]:
-    """Take the sources out of the list one by one, so each file's bytes are freed once it is parsed."""
-    sources.reverse()
-    while sources:
-        yield sources.pop()
-
-
-def _decide(sources: list[Source], pool: Pool | None = None) -> loader.Outcome:
-    """Parse every file and keep the first ficha of each (año, partida, capítulo), as the loader asks for them.
-
-    The sources are consumed: the list is empty once the outcome's batches are exhausted.
-    """
-    archivos: list[tuple] = []
-    problemas: list[tuple] = []
-    return loader.Outcome(_accepted(sources, pool, archivos, problemas), archivos, problemas)
-
-
-def _accepted(
-    sources: list[Source], pool: Pool | None, archivos: list, problemas: list
-) -> Iterator[dict[str, list[tuple]]]:
-    """Rows of the accepted fichas, BATCH_FICHAS at a time; every file's fate goes into `archivos` and `problemas`
-    on the way."""
-    by_key: dict[str, str] = {}
-    batch: dict[str, list[tuple]] = {}
-    accepted = 0
-    files = [(source.archivo, source.sha256) for source in sources]  # kept: the sources themselves are handed over
-    for (archivo, sha256), parsed in zip(files, _parse_all(sources, pool), strict=True):
-        if isinstance(parsed, FichaError):
-            archivos.append(ArchivoRow(archivo, sha256, "rechazada", None))
-            problemas.append(ProblemaRow(archivo, None, ERROR, parsed.section, parsed.line, parsed.message))
-            continue
-        fid = parsed.ficha_id
-        if fid in by_key:
-            archivos.append(ArchivoRow(archivo, sha256, "duplicada", fid))
-            message = f"Ficha duplicada: año {parsed.anio}, partida {parsed.partida}, capítulo {parsed.capitulo} ya se cargó desde «{by_key[fid]}»; este archivo no se carga."
-            problemas.append(ProblemaRow(archivo, fid, ERROR, None, None, message))
-            continue
-        by_key[fid] = archivo
-        for table, rows in parsed.rows.items():
-            batch.setdefault(table, []).extend(rows)
-        archivos.append(ArchivoRow(archivo, sha256, "cargada", fid))
-        problemas.extend(parsed.problemas)
-        accepted += 1
-        if accepted % BATCH_FICHAS == 0:
-            yield batch
-            batch = {}
-    if batch:
-        yield batch
+def _handed_over(items: list[Input]) -> Iterator[Source]:
+    """Each file's bytes, read now if the manifest spared reading them before; dropped once handed over."""
+    for item in items:
+        source, item.source = item.source, None
+        yield source if source is not None else read(item.path)

@@ -1,4 +1,8 @@
-"""The ETL's own error type: every rejection carries a Spanish reason for the user."""
+"""The ETL's own error types: every one carries a Spanish reason for the user."""
+
+import errno
+import os
+from pathlib import Path
 
 
 class FichaError(Exception):
@@ -13,3 +17,40 @@ class FichaError(Exception):
     def __reduce__(self):
         # Keep line and section when the error travels back from a worker process.
         return (type(self), (self.message, self.line, self.section))
+
+
+class WriteError(Exception):
+    """The database could not be written; the previous one, if any, is left as it was."""
+
+    def __init__(self, db_path: Path, cause: str):
+        super().__init__(f"No se pudo escribir la base «{db_path}»: {cause}. La base anterior queda intacta.")
+
+
+_WRITE_CAUSES = {
+    errno.ENOSPC: "sin espacio en disco",
+    errno.EDQUOT: "cuota de disco agotada",
+    errno.EFBIG: "archivo demasiado grande",
+    errno.EACCES: "permiso denegado",
+    errno.EPERM: "permiso denegado",
+    errno.EROFS: "sistema de archivos de sólo lectura",
+}
+
+
+def write_cause(error: BaseException) -> str | None:
+    """Spanish cause of a failed write, from an OSError or from a DuckDB error that quotes the system's message;
+    None when the error is not about writing (a bug, which should not be dressed up as a full disk)."""
+    if isinstance(error, OSError):
+        return _WRITE_CAUSES.get(error.errno) or error.strerror or str(error)
+    text = str(error)
+    return next((cause for code, cause in _WRITE_CAUSES.items() if os.strerror(code) in text), None)
+
+
+class IntegrityError(WriteError):
+    """The ETL produced a row that breaks a key or a link: a bug, caught before the database is swapped in."""
+
+    def __init__(self, db_path: Path, broken: str):
+        Exception.__init__(
+            self,
+            f"No se escribió la base «{db_path}»: la base construida no es coherente ({broken}). Es un error del "
+            "ETL; la base anterior queda intacta.",
+        )

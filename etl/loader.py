@@ -1,21 +1,29 @@
-"""Own the database contract: the schema, the bulk load and the atomic swap of the finished file."""
+"""Own the database contract: the schema, the bulk load, the integrity checks and the atomic swap of the finished
+file."""
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
 
-from etl.reference import PARTIDAS_CSV, Partida, equivalent_official, partidas
+from etl.errors import IntegrityError
+from etl.manifest import FileRecord, Stored, manifest_path
+from etl.reference import Partida, equivalent_official, partidas
 from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
 
-# The contract every page relies on; docs/esquema.md describes each column.
+# The contract every page relies on; docs/esquema.md describes each column. Keys and links of the ficha tables are
+# not declared (DuckDB checks declared ones row by row: seconds per 10.000 fichas) but checked once, set-based,
+# after the load: see KEYS and LINKS.
 SCHEMA_SQL = """
 create table fichas (
-    ficha_id varchar primary key,
+    ficha_id varchar not null,
     anio integer not null,
     periodo_inicio integer,
     periodo_fin integer,
@@ -29,25 +37,22 @@ create table fichas (
     sha256 varchar not null,
     ministerio_nombre varchar not null,
     servicio_id varchar not null,
-    servicio_nombre varchar not null,
-    unique (anio, partida, capitulo)
+    servicio_nombre varchar not null
 );
 create table objetivos_ministeriales (
-    ficha_id varchar not null references fichas (ficha_id),
+    ficha_id varchar not null,
     numero integer not null,
     descripcion varchar not null,
-    linea integer,
-    primary key (ficha_id, numero)
+    linea integer
 );
 create table objetivos_institucionales (
-    ficha_id varchar not null references fichas (ficha_id),
+    ficha_id varchar not null,
     numero integer not null,
     descripcion varchar not null,
-    linea integer,
-    primary key (ficha_id, numero)
+    linea integer
 );
 create table productos (
-    ficha_id varchar not null references fichas (ficha_id),
+    ficha_id varchar not null,
     numero integer not null,
     nombre varchar not null,
     descripcion varchar not null,
@@ -56,44 +61,33 @@ create table productos (
     linea integer,
     subproductos varchar,
     presupuesto_miles bigint,
-    presupuesto_texto varchar,
-    primary key (ficha_id, numero)
+    presupuesto_texto varchar
 );
 create table clientes (
-    ficha_id varchar not null references fichas (ficha_id),
+    ficha_id varchar not null,
     numero integer not null,
     descripcion varchar not null,
     cuantificacion bigint,
     cuantificacion_texto varchar not null,
-    linea integer,
-    primary key (ficha_id, numero)
+    linea integer
 );
 create table objetivo_institucional_ministerial (
     ficha_id varchar not null,
     objetivo_institucional integer not null,
     objetivo_ministerial integer not null,
-    linea integer,
-    primary key (ficha_id, objetivo_institucional, objetivo_ministerial),
-    foreign key (ficha_id, objetivo_institucional) references objetivos_institucionales (ficha_id, numero),
-    foreign key (ficha_id, objetivo_ministerial) references objetivos_ministeriales (ficha_id, numero)
+    linea integer
 );
 create table objetivo_institucional_producto (
     ficha_id varchar not null,
     objetivo_institucional integer not null,
     producto integer not null,
-    linea integer,
-    primary key (ficha_id, objetivo_institucional, producto),
-    foreign key (ficha_id, objetivo_institucional) references objetivos_institucionales (ficha_id, numero),
-    foreign key (ficha_id, producto) references productos (ficha_id, numero)
+    linea integer
 );
 create table producto_cliente (
     ficha_id varchar not null,
     producto integer not null,
     cliente integer not null,
-    linea integer,
-    primary key (ficha_id, producto, cliente),
-    foreign key (ficha_id, producto) references productos (ficha_id, numero),
-    foreign key (ficha_id, cliente) references clientes (ficha_id, numero)
+    linea integer
 );
 create table problemas (
     archivo varchar not null,
@@ -117,62 +111,220 @@ create table metadatos (
 
 # Column order of each table's bulk load, matching SCHEMA_SQL: the fields of its row type.
 COLUMNS = {table: row_type._fields for table, row_type in ROW_TYPES.items()}
-# Parents before children, so foreign keys hold at every insert.
-LOAD_ORDER = list(COLUMNS)
+# Keys of the ficha tables, checked after the load: each tuple of columns is unique in its table.
+KEYS = {
+    "fichas": [("ficha_id",), ("anio", "partida", "capitulo")],
+    "objetivos_ministeriales": [("ficha_id", "numero")],
+    "objetivos_institucionales": [("ficha_id", "numero")],
+    "productos": [("ficha_id", "numero")],
+    "clientes": [("ficha_id", "numero")],
+    "objetivo_institucional_ministerial": [("ficha_id", "objetivo_institucional", "objetivo_ministerial")],
+    "objetivo_institucional_producto": [("ficha_id", "objetivo_institucional", "producto")],
+    "producto_cliente": [("ficha_id", "producto", "cliente")],
+}
+# Links checked after the load: (table, columns) -> (table, columns), every child row has its parent row.
+LINKS = [
+    (("objetivos_ministeriales", ("ficha_id",)), ("fichas", ("ficha_id",))),
+    (("objetivos_institucionales", ("ficha_id",)), ("fichas", ("ficha_id",))),
+    (("productos", ("ficha_id",)), ("fichas", ("ficha_id",))),
+    (("clientes", ("ficha_id",)), ("fichas", ("ficha_id",))),
+    (("objetivo_institucional_ministerial", ("ficha_id", "objetivo_institucional")),
+     ("objetivos_institucionales", ("ficha_id", "numero"))),
+    (("objetivo_institucional_ministerial", ("ficha_id", "objetivo_ministerial")),
+     ("objetivos_ministeriales", ("ficha_id", "numero"))),
+    (("objetivo_institucional_producto", ("ficha_id", "objetivo_institucional")),
+     ("objetivos_institucionales", ("ficha_id", "numero"))),
+    (("objetivo_institucional_producto", ("ficha_id", "producto")), ("productos", ("ficha_id", "numero"))),
+    (("producto_cliente", ("ficha_id", "producto")), ("productos", ("ficha_id", "numero"))),
+    (("producto_cliente", ("ficha_id", "cliente")), ("clientes", ("ficha_id", "numero"))),
+    (("archivos", ("ficha_id",)), ("fichas", ("ficha_id",))),
+]  # fmt: skip
+FILE_TABLES = ("problemas", "archivos")  # rows per input file; every other table with ficha_id holds a ficha's rows
 FINGERPRINT = "huella"
-# Data files besides the code that shape the database: a change in any of them means a rebuild.
-REFERENCE_FILES = (PARTIDAS_CSV,)
+ETL_VERSION_KEY = "version_etl"
+BUILT = "construida"
+BATCH_FICHAS = 500  # parsed fichas per insert: few statements, and the build never holds every row at once
+DUCKDB_MAGIC = b"DUCK"  # at byte 8 of every DuckDB file
 # Written in metadatos as `version_esquema`; the dashboard refuses a database of another version.
 SCHEMA_VERSION = "2"
+SCHEMA_VERSION_KEY = "version_esquema"
 
 
 @dataclass
-class Outcome:
-    """What the build decided for each file, ready to be written.
+class Fate:
+    """What the build decided for one input file: its `archivos` row and what to load for it."""
 
-    `batches` yields the accepted fichas' rows per table (columns in COLUMNS order) a few hundred fichas at a
-    time, so that no one holds them all; `archivos` and `problemas` are complete once it is exhausted.
-    """
-
-    batches: Iterable[dict[str, list[tuple]]]
-    archivos: list[ArchivoRow]
-    problemas: list[ProblemaRow]
+    archivo: ArchivoRow
+    problemas: list[ProblemaRow] = field(default_factory=list)
+    rows: dict[str, list[tuple]] | None = None  # a ficha parsed now: its rows per table
+    copy_ficha: str | None = None  # a ficha whose rows are copied from the previous database
+    copy_problems: bool = False  # this file's problems are copied from the previous database
 
 
-def write_database(db_path: Path, outcome: Outcome, fingerprint: str) -> None:
-    """Write a complete database beside `db_path`, then swap it in with one atomic rename.
+T = TypeVar("T")
 
-    A crash or kill before the rename leaves the previous database untouched.
+
+def batched(items: Iterable[T], size: int, weight: Callable[[T], int] = lambda item: 1) -> Iterator[list[T]]:
+    """Consecutive lists of items whose weights add up to `size` (the last may weigh less)."""
+    batch, total = [], 0
+    for item in items:
+        batch.append(item)
+        total += weight(item)
+        if total >= size:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def write_database(
+    db_path: Path,
+    fates: Iterable[Fate],
+    metadata: dict[str, str],
+    previous: Path | None,
+    sample: int,
+    few_changes: bool = False,
+) -> Stored:
+    """Write a complete database beside `db_path`, then swap it in with one atomic rename; return what it holds.
+
+    Rows of unchanged files come from `previous` (the database being replaced, written by this same ETL version):
+    with `few_changes`, the new file starts as a copy of it, pruned of every row no fate keeps (the fates are then
+    held in memory, so the caller says so only when few files were parsed); otherwise the kept rows are copied into
+    a new file, set-based. A crash, a kill or a failed check before the rename leaves the previous database untouched.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(db_path)
     temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    pruned = previous is not None and few_changes
     try:
+        if pruned:
+            shutil.copyfile(previous, temporary)
         with duckdb.connect(str(temporary)) as con:
-            con.execute(SCHEMA_SQL)
+            if pruned:
+                fates = list(fates)
+                _prune(con, *_copied(fates))
+            else:
+                con.execute(SCHEMA_SQL)
             # Checkpoint once, at the end: one per batch would rewrite blocks and leave the old ones as holes.
             con.execute("set checkpoint_threshold = '1TB'")
-            for batch in outcome.batches:  # parsed while the previous batch loads
-                for table in LOAD_ORDER:
-                    _bulk_insert(con, table, batch.get(table, []))
-            _bulk_insert(con, "problemas", outcome.problemas)
-            _bulk_insert(con, "archivos", outcome.archivos)
+            copied = _load(con, fates)
+            if previous is not None and not pruned:
+                _copy_previous(con, previous, *copied)
+            derive_names(con)  # over every ficha, copied or parsed: they depend on each other
+            check_integrity(con, db_path)
+            built = datetime.now(UTC).isoformat(timespec="seconds")
             con.executemany(
                 "insert into metadatos values (?, ?)",
-                [
-                    (FINGERPRINT, fingerprint),
-                    ("version_esquema", SCHEMA_VERSION),
-                    ("construida", datetime.now(UTC).isoformat(timespec="seconds")),
-                ],
+                [*metadata.items(), (SCHEMA_VERSION_KEY, SCHEMA_VERSION), (BUILT, built)],
             )
-            derive_names(con)
             con.execute("checkpoint")
+            written = _stored(con, sample)
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, db_path)
     finally:
         for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
             leftover.unlink(missing_ok=True)
+    return written
+
+
+def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
+    """Insert the fates' rows a batch at a time (parsed while the previous batch loads); return the fichas and
+    files whose rows come from the previous database."""
+    copied_fichas, copied_files = [], []
+    for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.rows is not None):
+        rows: dict[str, list[tuple]] = defaultdict(list)
+        for fate in batch:
+            rows["archivos"].append(fate.archivo)
+            rows["problemas"].extend(fate.problemas)
+            for table, table_rows in (fate.rows or {}).items():
+                rows[table].extend(table_rows)
+        for table, table_rows in rows.items():
+            _bulk_insert(con, table, table_rows)
+        fichas, files = _copied(batch)
+        copied_fichas += fichas
+        copied_files += files
+    return copied_fichas, copied_files
+
+
+def _copied(fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
+    """The fichas whose rows, and the files whose problems, come from the previous database."""
+    fichas = [fate.copy_ficha for fate in fates if fate.copy_ficha is not None]
+    return fichas, [fate.archivo.archivo for fate in fates if fate.copy_problems]
+
+
+def _prune(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) -> None:
+    """In a copy of the previous database, delete every row not kept: what remains is what `_copy_previous` would
+    have copied. `archivos` and `metadatos` are written anew."""
+    con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
+    con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
+    try:
+        for table in _ficha_tables(con):
+            con.execute(f"delete from {table} where ficha_id not in (select ficha_id from copied_fichas)")
+        con.execute("delete from problemas where archivo not in (select archivo from copied_files)")
+        con.execute("delete from archivos")
+        con.execute("delete from metadatos")
+    finally:
+        con.unregister("copied_fichas")
+        con.unregister("copied_files")
+
+
+def _ficha_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables that hold a ficha's rows: every table with a `ficha_id` column but those kept per file."""
+    rows = con.execute(
+        "select table_name from duckdb_columns() "
+        "where database_name = current_database() and column_name = 'ficha_id' order by 1"
+    ).fetchall()
+    return [table for (table,) in rows if table not in FILE_TABLES]
+
+
+def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path, fichas: list[str], files: list[str]) -> None:
+    """Copy the rows of unchanged fichas and files from the previous database, one statement per table.
+
+    Every table with a `ficha_id` column is copied by name, so tables and columns added to the schema need no
+    change here (the previous database was written by this same ETL version, hence with this same schema).
+    """
+    con.execute("attach $path as previous (read_only)", {"path": str(previous)})
+    try:
+        con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
+        con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
+        for table in _ficha_tables(con):  # identifiers from our own schema, never from input
+            con.execute(
+                f"insert into {table} by name select * from previous.{table} "
+                "where ficha_id in (select ficha_id from copied_fichas)"
+            )
+        con.execute(
+            "insert into problemas by name select * from previous.problemas "
+            "where archivo in (select archivo from copied_files)"
+        )
+    finally:
+        con.unregister("copied_fichas")
+        con.unregister("copied_files")
+        con.execute("detach previous")
+
+
+def check_integrity(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Fail when any key in KEYS repeats or any link in LINKS has no parent: one set-based query for all."""
+    checks = []
+    for table, keys in KEYS.items():
+        for columns in keys:
+            listed = ", ".join(columns)
+            what = f"«{table}» repite la clave ({listed})"
+            checks.append((what, f"select {listed} from {table} group by all having count(*) > 1"))
+    for (child, child_columns), (parent, parent_columns) in LINKS:
+        on = " and ".join(f"c.{a} = p.{b}" for a, b in zip(child_columns, parent_columns, strict=True))
+        not_null = " and ".join(f"c.{a} is not null" for a in child_columns)
+        what = f"«{child}» cita en ({', '.join(child_columns)}) una fila de «{parent}» que no existe"
+        sql = f"select {', '.join(f'c.{a}' for a in child_columns)} from {child} c anti join {parent} p on {on}"
+        checks.append((what, f"{sql} where {not_null}"))
+    counts = con.execute("select " + ", ".join(f"(select count(*) from ({sql}))" for _, sql in checks)).fetchone()
+    broken = [(what, sql, count) for (what, sql), count in zip(checks, counts, strict=True) if count]
+    if broken:
+        lines = []
+        for what, sql, count in broken:
+            example = con.execute(f"{sql} limit 1").fetchone()
+            lines.append(f"{count} filas: {what}, p. ej. {example}")
+        raise IntegrityError(db_path, "; ".join(lines))
 
 
 def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -263,17 +415,48 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def stored_state(db_path: Path) -> tuple[str | None, list[ArchivoRow], list[ProblemaRow]]:
-    """Fingerprint, files and problems of an existing database; (None, [], []) when there is none usable."""
+def written_by_this_etl(db_path: Path) -> bool:
+    """Whether the file is a database this ETL wrote (a DuckDB file with its fingerprint in `metadatos`).
+
+    Read without writing a byte: a file that is not DuckDB is never opened by DuckDB at all. A database of ours
+    too damaged to open still counts when its manifest is beside it.
+    """
+    try:
+        with open(db_path, "rb") as handle:
+            if handle.read(12)[8:12] != DUCKDB_MAGIC:
+                return False
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            return bool(
+                con.execute("select count(*) from metadatos where clave = $k", {"k": FINGERPRINT}).fetchone()[0]
+            )
+    except (OSError, duckdb.Error):
+        return manifest_path(db_path).exists()
+
+
+def stored_state(db_path: Path, sample: int) -> Stored | None:
+    """What an existing database holds, as a manifest would say it; None when there is none usable."""
     if not db_path.exists():
-        return None, [], []
+        return None
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            row = con.execute("select valor from metadatos where clave = ?", [FINGERPRINT]).fetchone()
-            archivos = con.execute("select archivo, sha256, estado, ficha_id from archivos order by archivo").fetchall()
-            problemas = con.execute(
-                "select archivo, ficha_id, nivel, seccion, linea, mensaje from problemas order by archivo, linea"
-            ).fetchall()
+            return _stored(con, sample)
     except duckdb.Error:
-        return None, [], []
-    return (row[0] if row else None), [ArchivoRow(*a) for a in archivos], [ProblemaRow(*p) for p in problemas]
+        return None
+
+
+def _stored(con: duckdb.DuckDBPyConnection, sample: int) -> Stored:
+    metadata = dict(con.execute("select clave, valor from metadatos").fetchall())
+    files = {
+        archivo: FileRecord(sha256, estado, ficha_id)
+        for archivo, sha256, estado, ficha_id in con.execute(
+            "select archivo, sha256, estado, ficha_id from archivos order by archivo"
+        ).fetchall()
+    }
+    problems = "select archivo, ficha_id, nivel, seccion, linea, mensaje from problemas where nivel = $nivel"
+    order = " order by archivo, linea nulls first, mensaje"
+    errors = con.execute(problems + order, {"nivel": "error"}).fetchall()
+    warnings = con.execute(problems + order + " limit $n", {"nivel": "advertencia", "n": sample}).fetchall()
+    (warning_count,) = con.execute(
+        "select count(*) from problemas where nivel = $nivel", {"nivel": "advertencia"}
+    ).fetchone()
+    return Stored(metadata.get(FINGERPRINT), metadata.get(ETL_VERSION_KEY), files, errors, warnings, warning_count)

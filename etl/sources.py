@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,14 +19,25 @@ class UsageError(Exception):
     """A command-line argument that cannot work (for example a path that does not exist)."""
 
 
+# What says a file is still the one hashed before: size, modification and change times (ns), inode.
+Identity = tuple[int, int, int, int]
+# A file modified this recently may change again within the same timestamp tick (coarse on many file systems):
+# its identity is not trusted later, so its content is hashed again.
+SETTLE_NS = 2_000_000_000
+
+
 @dataclass(frozen=True)
 class Source:
-    """One input file as read: its bytes, or the reason it could not be read."""
+    """One input file as read: its bytes, or the reason it could not be read.
+
+    `identity` is taken before the bytes are read, and is None when it cannot vouch for them later.
+    """
 
     archivo: str
     sha256: str
     content: bytes | None
     error: str | None = None
+    identity: Identity | None = None
 
 
 def display_name(path: Path) -> str:
@@ -34,37 +46,58 @@ def display_name(path: Path) -> str:
     Bytes that are not UTF-8 (text with them cannot be printed or stored) and control characters (a line break would
     forge a line of the summary) are shown escaped: `mal\\xff.txt`, `a\\x0ab.txt`.
     """
-    return _display_name(path, os.getcwd())
+    return _display_name(os.fspath(path), os.getcwd())
 
 
 @functools.lru_cache(maxsize=65_536)
-def _display_name(path: Path, cwd_text: str) -> str:
-    # Cached, and Path objects built only when needed: discover() and read() both name every file, and building
-    # paths was most of a no-op rebuild. Same result as `path.absolute().relative_to(Path.cwd())`, which is lexical:
-    # for a relative path it gives the path itself.
-    if not path.is_absolute():
-        name = path.as_posix()
-    else:
-        try:
-            name = path.relative_to(cwd_text).as_posix()
-        except ValueError:
-            name = path.as_posix()
+def _display_name(name: str, cwd: str) -> str:
+    # Plain strings, cached: discover() and read() both name every file, and building paths was most of a no-op
+    # rebuild. Same result as `path.absolute().relative_to(Path.cwd())`, which is lexical (a Path's text is already
+    # normalised): a relative path stays itself, an absolute one inside the working directory loses that prefix.
+    inside = cwd.rstrip("/") + "/"
+    if name.startswith(inside):
+        name = name[len(inside) :]
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", name)
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Files named by `paths`, folders searched recursively for *.txt, *.md and *.pdf, symlink loops skipped."""
+    """Files named by `paths`, folders searched recursively for *.txt, *.md and *.pdf, symlink loops skipped.
+
+    Sorted by absolute path, so the order (and which of two duplicates is kept) never depends on the working
+    directory; a file named twice (relative and absolute, or by a folder and by itself) is listed once.
+    """
     found: dict[str, Path] = {}
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"No existe la ruta «{path}».")
-        if path.is_dir():
-            for file in _walk(path):
-                found.setdefault(display_name(file), file)
-        else:
-            found.setdefault(display_name(path), path)
+        for file in _walk(path) if path.is_dir() else [path]:
+            found.setdefault(absolute_name(file), file)
     return [found[name] for name in sorted(found)]
+
+
+def absolute_name(path: Path) -> str:
+    """The file's absolute path, normalised but with symlinks kept: the same from any working directory."""
+    return os.path.abspath(path)
+
+
+def identity(path: Path) -> Identity | None:
+    """What `read` would record for the file now, without reading it; None when it cannot be stat'ed."""
+    try:
+        return _identity(os.stat(path))
+    except OSError:
+        return None
+
+
+def _identity(info: os.stat_result) -> Identity:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def _settled(info: os.stat_result) -> Identity | None:
+    """The identity, unless the file was written so recently that another write within the same tick could hide."""
+    if time.time_ns() - info.st_mtime_ns < SETTLE_NS:
+        return None
+    return _identity(info)
 
 
 def _walk(folder: Path):
@@ -117,6 +150,7 @@ def read(path: Path) -> Source:
             if kind := _not_regular(info.st_mode):
                 return Source(archivo, "", None, f"No es un archivo de texto sino {kind}; no se lee.")
             content = handle.read(MAX_BYTES + 1) if info.st_size <= MAX_BYTES else b""
+            settled = _settled(info) if len(content) == info.st_size else None  # it changed while read
         size = max(info.st_size, len(content))
         if size > MAX_BYTES:
             return Source(
@@ -127,7 +161,7 @@ def read(path: Path) -> Source:
             )
     except OSError as error:
         return Source(archivo, "", None, f"No se puede leer {what}: {_reason(error)}.")
-    return Source(archivo, hashlib.sha256(content).hexdigest(), content)
+    return Source(archivo, hashlib.sha256(content).hexdigest(), content, identity=settled)
 
 
 def _not_regular(mode: int) -> str | None:

@@ -9,6 +9,7 @@ from helpers import FICHAS_DIR, HUASCO, ROOT, query
 
 from etl import loader
 from etl.build import build
+from etl.errors import WriteError
 
 
 def run_etl(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
@@ -29,6 +30,13 @@ def test_build_then_nothing_changed(tmp_path):
     assert second.returncode == 0
     assert "Sin cambios" in second.stdout and "Fichas cargadas: 2" in second.stdout
     assert db.stat().st_mtime_ns == stamp
+
+
+def test_database_in_a_folder_that_does_not_exist_yet(tmp_path):
+    db = tmp_path / "nueva" / "carpeta" / "fichas.duckdb"
+    result = run_etl("build", str(FICHAS_DIR), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert query(db, "select count(*) from fichas") == [(2,)]
 
 
 def test_default_paths(tmp_path):
@@ -87,8 +95,8 @@ def test_failed_build_leaves_previous_database(tmp_path, monkeypatch):
             raise OSError(28, "No queda espacio en el dispositivo")
 
     monkeypatch.setattr(loader, "_bulk_insert", insert_then_fail)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match=f"No se pudo escribir la base «{db}»: sin espacio en disco"):
         build([FICHAS_DIR], db, force=True)
     assert db.read_bytes() == before
     assert query(db, "select count(*) from fichas") == [(2,)]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["f.duckdb"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".f.duckdb.manifest.json", "f.duckdb"]

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, query
+from helpers import HUASCO, LOS_LAGOS, ROOT, drop_root_read_override, query
 
 TIMEOUT = 90  # seconds; the build below takes about 5 (parsing the 50 MB file as a ficha would add 15 or more)
 # Peak memory: about 310 MB here (230 MB of it DuckDB and pandas); parsing the 50 MB file as a ficha takes 720-850 MB.
@@ -63,14 +63,6 @@ def write_big_file(path: Path) -> None:
     with path.open("wb") as handle:
         for _ in range(BIG_FILE_MB * 1_048_576 // len(chunk) + 1):
             handle.write(chunk)
-
-
-def drop_root_read_override() -> list[str]:
-    """As root, permission bits do not stop reads: run the ETL as root without the capabilities that bypass them."""
-    if os.geteuid() != 0:
-        return []
-    caps = "-dac_override,-dac_read_search"
-    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
 
 
 def run_build(folder: Path, db: Path, log_dir: Path) -> tuple[int, str, str, float, float]:
