@@ -20,13 +20,14 @@ def test_a_truncated_database_gets_the_message_on_every_page(real_db, page, tmp_
         for path, title in PAGES.items():
             page.goto(f"{server.url}/{path}")
             wait_for_app(page, title)
+            page.locator("[data-testid='stAlertContentError']").first.wait_for(timeout=30_000)
             main = page.locator("[data-testid='stMain']")
             text = main.inner_text()
             for english in STREAMLIT_ERROR_PAGE:
                 assert english not in text, (path, text)
             assert page.locator("[data-testid='stException']").count() == 0, path
             alerts = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
-            assert len(alerts) == 1 and f"La base {db.resolve()} está dañada" in alerts[0], alerts
+            assert len(alerts) == 1 and f"La base {db.resolve()} está dañada" in alerts[0], (path, alerts)
             assert "make build" in alerts[0] and "python -m etl build --force" in alerts[0]
             assert (
                 page.locator(".js-plotly-plot").count() == 0 and page.locator("[data-testid='stMetric']").count() == 0
