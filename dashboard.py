@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from app import db, figures, queries, registry, ui
+from app import charts, db, figures, queries, registry, ui
 from formatting import integer, percent
 
 
@@ -40,7 +40,10 @@ def inicio() -> None:
         "cuando su cuantificación es un número; la suma repite personas que son clientes de varios servicios."
     )
 
-    st.plotly_chart(figures.overview(overview.frame, ui.ministry_colors(snap)), key="chart_overview")
+    charts.budget_shares(snap, filters)
+
+    order = charts.order_control("inicio_orden")
+    charts.show(figures.overview(overview.frame, order), "chart_overview")
     page.table(
         overview,
         "Resumen por ministerio",

@@ -13,7 +13,41 @@ import streamlit as st
 from app import db
 from app.filters import DIMENSIONS, KEYS, Filters, label_column, where_clause
 
-GROUP_COLUMNS = {"ministerio": "Ministerio", "partida": "Partida", "servicio": "Servicio"}
+
+@dataclass(frozen=True)
+class Grouping:
+    """A level charts group fichas by: one group per identity, never per spelling.
+
+    `identity` is the SQL the query groups by and `key` its header in the frame; `columns` are what the table shows
+    for each group, identity first (other columns aggregate: the most recent ficha's name).
+    """
+
+    level: str
+    label: str  # the widget's option and the table title ("Cobertura por servicio")
+    plural: str  # "y 230 servicios más"
+    identity: str
+    columns: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return self.columns[0][1]
+
+    def select(self) -> str:
+        return ",\n    ".join(f'{sql} as "{header}"' for sql, header in self.columns)
+
+
+_LATEST_MINISTERIO = ("max_by(sel.ministerio_nombre, sel.anio)", "Ministerio")
+GROUPINGS = {
+    grouping.level: grouping
+    for grouping in (
+        Grouping("ministerio", "Ministerio", "ministerios", "sel.ministerio_nombre",
+                 (("sel.ministerio_nombre", "Ministerio"),)),
+        Grouping("partida", "Partida", "partidas", "sel.partida", (("sel.partida", "Partida"), _LATEST_MINISTERIO)),
+        Grouping("servicio", "Servicio", "servicios", "sel.servicio_id",
+                 (("sel.servicio_id", "Servicio ID"), ("max_by(sel.servicio_nombre, sel.anio)", "Servicio"),
+                  _LATEST_MINISTERIO)),
+    )
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,11 +82,21 @@ def _filtered(snap: db.Snapshot, filters: Filters, body: str, *ctes: str, **para
     return _run(snap, f"with {with_list}\n{body}", **where_params, **params)
 
 
-def _group(level: str) -> tuple[str, str]:
-    """Allow-listed grouping column and its header."""
-    if level not in GROUP_COLUMNS:
+def _group(level: str) -> Grouping:
+    """The allow-listed grouping of a level."""
+    if level not in GROUPINGS:
         raise ValueError(f"unknown grouping {level!r}")
-    return f"sel.{level}", GROUP_COLUMNS[level]
+    return GROUPINGS[level]
+
+
+# A row that is one ficha: its identity (official names, servicio_id) and the names as the ficha writes them.
+_FICHA_IDENTITY = """cast(sel.anio as varchar) as "Año",
+    sel.ministerio_nombre as "Ministerio",
+    sel.servicio_id as "Servicio ID",
+    sel.servicio_nombre as "Servicio\""""
+_AS_WRITTEN = """sel.ministerio as "Ministerio (según la ficha)",
+    sel.servicio as "Servicio (según la ficha)\""""
+_FICHA_ORDER = "sel.anio desc, sel.ministerio_nombre, sel.servicio_nombre, sel.servicio_id"
 
 
 # -- filters and headline -------------------------------------------------------------------------
@@ -77,8 +121,8 @@ def headline(snap: db.Snapshot, filters: Filters) -> Result:
     sql = """
 select
     (select count(*) from sel) as fichas,
-    (select count(distinct servicio) from sel) as servicios,
-    (select count(distinct ministerio) from sel) as ministerios,
+    (select count(distinct servicio_id) from sel) as servicios,
+    (select count(distinct ministerio_nombre) from sel) as ministerios,
     count(p.numero) as productos,
     count(*) filter (where p.aplica_enfoque_genero) as productos_genero,
     count(*) filter (where p.aplica_gestion_territorial) as productos_territorial,
@@ -92,23 +136,40 @@ from productos p join sel using (ficha_id)
     return _filtered(snap, filters, sql)
 
 
+def budget_shares(snap: db.Snapshot, filters: Filters) -> Result:
+    """Budget of products with each approach over the budget of every product that reports one (miles de $)."""
+    sql = """
+select
+    (select count(*) from sel) as fichas,
+    count(distinct p.ficha_id) as fichas_con_presupuesto,
+    cast(sum(p.presupuesto_miles) as bigint) as presupuesto,
+    cast(coalesce(sum(p.presupuesto_miles) filter (where p.aplica_enfoque_genero), 0) as bigint)
+        as presupuesto_genero,
+    cast(coalesce(sum(p.presupuesto_miles) filter (where p.aplica_gestion_territorial), 0) as bigint)
+        as presupuesto_territorial
+from productos p join sel using (ficha_id)
+where p.presupuesto_miles is not null
+"""
+    return _filtered(snap, filters, sql)
+
+
 def overview_by_ministerio(snap: db.Snapshot, filters: Filters) -> Result:
     productos_sel = """
 productos_sel as (
-    select sel.ministerio, p.* from productos p join sel using (ficha_id)
+    select sel.ministerio_nombre, p.* from productos p join sel using (ficha_id)
 )"""
     sql = """
 select
-    sel.ministerio as "Ministerio",
+    sel.ministerio_nombre as "Ministerio",
     count(distinct sel.ficha_id) as "Fichas",
-    count(distinct sel.servicio) as "Servicios",
-    (select count(*) from productos_sel p where p.ministerio = sel.ministerio) as "Productos",
+    count(distinct sel.servicio_id) as "Servicios",
+    (select count(*) from productos_sel p where p.ministerio_nombre = sel.ministerio_nombre) as "Productos",
     (select 100.0 * count(*) filter (where p.aplica_enfoque_genero) / nullif(count(*), 0)
-       from productos_sel p where p.ministerio = sel.ministerio) as "% con enfoque de género",
+       from productos_sel p where p.ministerio_nombre = sel.ministerio_nombre) as "% con enfoque de género",
     (select 100.0 * count(*) filter (where p.aplica_gestion_territorial) / nullif(count(*), 0)
-       from productos_sel p where p.ministerio = sel.ministerio) as "% con gestión territorial"
+       from productos_sel p where p.ministerio_nombre = sel.ministerio_nombre) as "% con gestión territorial"
 from sel
-group by sel.ministerio
+group by sel.ministerio_nombre
 order by "Productos" desc, "Ministerio"
 """
     return _filtered(snap, filters, sql, productos_sel)
@@ -139,13 +200,11 @@ _COVERAGE_COUNTS = """counts as (
 
 
 def coverage_by_ficha(snap: db.Snapshot, filters: Filters) -> Result:
-    sql = """
+    sql = f"""
 select
-    cast(sel.anio as varchar) as "Año",
-    sel.ministerio as "Ministerio",
+    {_FICHA_IDENTITY},
     sel.partida as "Partida",
     sel.capitulo as "Capítulo",
-    sel.servicio as "Servicio",
     c.om as "Objetivos ministeriales",
     c.om_cubiertos as "Ministeriales vinculados",
     100.0 * c.om_cubiertos / nullif(c.om, 0) as "% ministeriales vinculados",
@@ -155,26 +214,33 @@ select
     c.cl as "Clientes",
     c.cl_cubiertos as "Clientes atendidos",
     100.0 * c.cl_cubiertos / nullif(c.cl, 0) as "% clientes atendidos",
-    sel.ficha_id as "Ficha"
+    sel.ficha_id as "Ficha",
+    {_AS_WRITTEN}
 from sel join counts c using (ficha_id)
-order by sel.anio desc, sel.ministerio, sel.servicio
+order by {_FICHA_ORDER}
 """
     return _filtered(snap, filters, sql, _COVERAGE_COUNTS)
 
 
 def coverage_by(snap: db.Snapshot, filters: Filters, level: str) -> Result:
-    """Coverage pooled over the fichas of each ministerio or partida (sums of covered over sums of totals)."""
-    column, header = _group(level)
+    """Coverage pooled over the fichas of each group (sums of covered over sums of totals), with those sums."""
+    grouping = _group(level)
     sql = f"""
 select
-    {column} as "{header}",
+    {grouping.select()},
     count(*) as "Fichas",
     100.0 * sum(c.om_cubiertos) / nullif(sum(c.om), 0) as "% ministeriales vinculados",
     100.0 * sum(c.oi_cubiertos) / nullif(sum(c.oi), 0) as "% institucionales con producto",
-    100.0 * sum(c.cl_cubiertos) / nullif(sum(c.cl), 0) as "% clientes atendidos"
+    100.0 * sum(c.cl_cubiertos) / nullif(sum(c.cl), 0) as "% clientes atendidos",
+    sum(c.om) as "Objetivos ministeriales",
+    sum(c.om_cubiertos) as "Ministeriales vinculados",
+    sum(c.oi) as "Objetivos institucionales",
+    sum(c.oi_cubiertos) as "Institucionales con producto",
+    sum(c.cl) as "Clientes",
+    sum(c.cl_cubiertos) as "Clientes atendidos"
 from sel join counts c using (ficha_id)
-group by {column}
-order by {column}
+group by {grouping.identity}
+order by 1
 """
     return _filtered(snap, filters, sql, _COVERAGE_COUNTS)
 
@@ -206,29 +272,28 @@ sueltos as (
     from clientes c join sel using (ficha_id)
     where not exists (select 1 from producto_cliente l where l.ficha_id = c.ficha_id and l.cliente = c.numero)
 )"""
-    sql = """
+    sql = f"""
 select
-    cast(sel.anio as varchar) as "Año",
-    sel.ministerio as "Ministerio",
-    sel.servicio as "Servicio",
+    {_FICHA_IDENTITY},
     s.tipo as "Tipo",
     s.numero as "Número",
-    s.descripcion as "Descripción"
+    s.descripcion as "Descripción",
+    {_AS_WRITTEN}
 from sueltos s join sel using (ficha_id)
-order by sel.anio desc, sel.ministerio, sel.servicio, s.tipo, s.numero
+order by {_FICHA_ORDER}, s.tipo, s.numero
 """
     return _filtered(snap, filters, sql, sueltos)
 
 
 def link_matrix(snap: db.Snapshot, ficha_id: str) -> Result:
-    """Institutional x ministerial objectives of one ficha, with 1 where linked."""
+    """Institutional x ministerial objectives of one ficha, `Vinculado` true where linked (Sí / No on screen)."""
     sql = """
 select
     oi.numero as "Objetivo institucional",
     om.numero as "Objetivo ministerial",
     oi.descripcion as "Descripción institucional",
     om.descripcion as "Descripción ministerial",
-    case when l.ficha_id is null then 0 else 1 end as "Vinculado"
+    l.ficha_id is not null as "Vinculado"
 from objetivos_institucionales oi
 join objetivos_ministeriales om on om.ficha_id = oi.ficha_id
 left join objetivo_institucional_ministerial l
@@ -243,10 +308,10 @@ order by oi.numero, om.numero
 
 
 def flags_by(snap: db.Snapshot, filters: Filters, level: str) -> Result:
-    column, header = _group(level)
+    grouping = _group(level)
     sql = f"""
 select
-    {column} as "{header}",
+    {grouping.select()},
     count(*) as "Productos",
     count(*) filter (where p.aplica_enfoque_genero) as "Género: Sí",
     count(*) filter (where not p.aplica_enfoque_genero) as "Género: No",
@@ -257,8 +322,8 @@ select
     count(*) filter (where p.aplica_gestion_territorial is null) as "Territorial: Desconocido",
     100.0 * count(*) filter (where p.aplica_gestion_territorial) / count(*) as "% con gestión territorial"
 from productos p join sel using (ficha_id)
-group by {column}
-order by {column}
+group by {grouping.identity}
+order by 1
 """
     return _filtered(snap, filters, sql)
 
@@ -284,21 +349,21 @@ order by all
 def products_with_flags(
     snap: db.Snapshot, filters: Filters, level: str = "ministerio", value: str | None = None
 ) -> Result:
-    """Products with both flags; `value` keeps only one bar's group (its `level` column equals it)."""
-    column, _ = _group(level)
+    """Products with both flags; `value` keeps only one bar's group (the identity of its `level` equals it)."""
+    grouping = _group(level)
     sql = f"""
 select
-    cast(sel.anio as varchar) as "Año",
-    sel.ministerio as "Ministerio",
+    {_FICHA_IDENTITY},
     sel.partida as "Partida",
-    sel.servicio as "Servicio",
     p.numero as "Número",
     p.nombre as "Producto",
     {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género",
-    {_flag_text("p.aplica_gestion_territorial")} as "Gestión territorial"
+    {_flag_text("p.aplica_gestion_territorial")} as "Gestión territorial",
+    p.presupuesto_miles as "Presupuesto (miles de $)",
+    {_AS_WRITTEN}
 from productos p join sel using (ficha_id)
-where cast($grupo as varchar) is null or {column} = $grupo
-order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
+where cast($grupo as varchar) is null or {grouping.identity} = $grupo
+order by {_FICHA_ORDER}, p.numero
 """
     return _filtered(snap, filters, sql, grupo=value)
 
@@ -313,34 +378,33 @@ _CLIENT_TOTALS = """count(c.numero) as "Clientes",
 
 
 def clients(snap: db.Snapshot, filters: Filters) -> Result:
-    sql = """
+    sql = f"""
 select
-    cast(sel.anio as varchar) as "Año",
-    sel.ministerio as "Ministerio",
-    sel.servicio as "Servicio",
+    {_FICHA_IDENTITY},
     c.numero as "Número",
     c.descripcion as "Cliente",
     c.cuantificacion as "Cuantificación",
     c.cuantificacion_texto as "Cuantificación (texto de la ficha)",
     (select count(*) from producto_cliente l where l.ficha_id = c.ficha_id and l.cliente = c.numero)
-        as "Productos que lo atienden"
+        as "Productos que lo atienden",
+    {_AS_WRITTEN}
 from clientes c join sel using (ficha_id)
-order by sel.anio desc, sel.ministerio, sel.servicio, c.numero
+order by {_FICHA_ORDER}, c.numero
 """
     return _filtered(snap, filters, sql)
 
 
 def clients_by_service(snap: db.Snapshot, filters: Filters) -> Result:
+    """One row per ficha (a service in a year)."""
     sql = f"""
 select
-    cast(sel.anio as varchar) as "Año",
-    sel.ministerio as "Ministerio",
-    sel.servicio as "Servicio",
+    {_FICHA_IDENTITY},
     {_CLIENT_TOTALS},
-    max(c.cuantificacion) as "Mayor cuantificación"
+    max(c.cuantificacion) as "Mayor cuantificación",
+    {_AS_WRITTEN}
 from sel left join clientes c using (ficha_id)
 group by all
-order by "Suma de cuantificaciones" desc nulls last, "Servicio"
+order by "Suma de cuantificaciones" desc nulls last, "Servicio", "Servicio ID", "Año"
 """
     return _filtered(snap, filters, sql)
 
@@ -348,7 +412,7 @@ order by "Suma de cuantificaciones" desc nulls last, "Servicio"
 def clients_by_ministerio(snap: db.Snapshot, filters: Filters) -> Result:
     sql = f"""
 select
-    sel.ministerio as "Ministerio",
+    sel.ministerio_nombre as "Ministerio",
     count(distinct sel.ficha_id) as "Fichas",
     {_CLIENT_TOTALS}
 from sel left join clientes c using (ficha_id)
@@ -373,19 +437,18 @@ atendidos as (
     where l.ficha_id in (select ficha_id from sel)
     group by l.ficha_id, l.producto
 )"""
-    sql = """
+    sql = f"""
 select
-    cast(sel.anio as varchar) as "Año",
-    sel.ministerio as "Ministerio",
-    sel.servicio as "Servicio",
+    {_FICHA_IDENTITY},
     p.numero as "Número",
     p.nombre as "Producto",
     coalesce(a.clientes, 0) as "Clientes que atiende",
     a.suma as "Suma de cuantificaciones",
-    a.nombres as "Clientes"
+    a.nombres as "Clientes",
+    {_AS_WRITTEN}
 from productos p join sel using (ficha_id)
 left join atendidos a on a.ficha_id = p.ficha_id and a.producto = p.numero
-order by sel.anio desc, sel.ministerio, sel.servicio, p.numero
+order by {_FICHA_ORDER}, p.numero
 """
     return _filtered(snap, filters, sql, atendidos)
 
@@ -408,8 +471,8 @@ select ficha_id, servicio, anio, partida, capitulo from sel order by servicio, a
 
 def ficha_header(snap: db.Snapshot, ficha_id: str) -> Result:
     sql = """
-select ficha_id, anio, periodo_inicio, periodo_fin, ministerio, partida, servicio, capitulo,
-       ley_organica, mision, archivo, sha256
+select ficha_id, anio, periodo_inicio, periodo_fin, ministerio, ministerio_nombre, partida, servicio,
+       servicio_nombre, servicio_id, capitulo, ley_organica, mision, archivo, sha256
 from fichas where ficha_id = $ficha_id
 """
     return _run(snap, sql, ficha_id=ficha_id)
@@ -443,10 +506,14 @@ from objetivos_institucionales o where o.ficha_id = $ficha_id order by o.numero
 def ficha_productos(snap: db.Snapshot, ficha_id: str) -> Result:
     sql = f"""
 select p.numero as "Número", p.nombre as "Producto", p.descripcion as "Descripción",
-       (select string_agg(cast(l.cliente as varchar), ', ' order by l.cliente)
-          from producto_cliente l where l.ficha_id = p.ficha_id and l.producto = p.numero) as "Clientes",
+       p.subproductos as "Subproductos",
+       (select string_agg(c.numero || '. ' || c.descripcion, '; ' order by c.numero)
+          from producto_cliente l join clientes c on c.ficha_id = l.ficha_id and c.numero = l.cliente
+         where l.ficha_id = p.ficha_id and l.producto = p.numero) as "Clientes",
        {_flag_text("p.aplica_gestion_territorial")} as "Gestión territorial",
-       {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género"
+       {_flag_text("p.aplica_enfoque_genero")} as "Enfoque de género",
+       p.presupuesto_miles as "Presupuesto (miles de $)",
+       p.presupuesto_texto as "Presupuesto (texto de la ficha)"
 from productos p where p.ficha_id = $ficha_id order by p.numero
 """
     return _run(snap, sql, ficha_id=ficha_id)

@@ -1,6 +1,9 @@
 """Streamlit pieces every page shares: the sidebar filter, tables with their downloads, safe text."""
 
+import math
 import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
@@ -8,19 +11,42 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from app import db, downloads, figures, queries, registry
+from app import columns, db, downloads, queries, registry
 from app.filters import DIMENSIONS, KEYS, Filters, from_url, option_labels, options, to_url
 from formatting import integer
 
 # Up to this many rows a table is sent whole, formatted by pandas Styler (`13.331`, `45,2`); Styler costs about
 # 0,2 s per 1.000 rows on every rerun. Longer tables stay on the server and reach the browser as the user scrolls
-# (`lazy`), with numbers in the browser's locale format, which is Chile's for our users.
+# (`lazy`), their numbers formatted by printf-style strings in the Chilean way too (`grid_layout`).
 STYLED_ROWS = 300
-YEAR_COLUMNS = ("Año", "Año antes", "Año después")  # integer columns shown without a thousands separator
+MISSING = "—"
+# A table's width at 1.400 px with the sidebar open, and how its columns share it (px, for the grid's font).
+GRID_WIDTH = 920
+_CHAR_PX, _PAD_PX, _LINE_PX = 7.2, 26, 21
+_HEADER_CHARS = 14  # a longer header is cut on screen; hovering shows it whole
+_NAME_CHARS, _WRAPPED_NAME_CHARS = 34, 18
+# A text column whose values are mostly (3 in 4) longer than this gets the spare width and rows tall enough to
+# wrap; names, long at times, stay on one line.
+_LONG_TEXT_CHARS = 60
+_WRAPPED_CHAR_PX = 6.6  # the average character of wrapped prose
+_MIN_TEXT_PX, _MAX_LINES = 300, 8
+_VISIBLE_ROWS, _MAX_HEIGHT_PX = 8, 900  # a wrapped table shows this many rows before it scrolls
+# Identity columns another column implies (the servicio names its ministerio and codes), least needed first:
+# they leave the screen, not the downloads, when the table would not fit.
+OPTIONAL = (
+    "Ministerio (según la ficha)",
+    "Servicio (según la ficha)",
+    "Ficha",
+    "Capítulo",
+    "Partida",
+    "Servicio ID",
+    "Ministerio",
+)
 _SEEDED = "_filters_seeded"
 _CONTEXT = "_page_context"
 _NOTICE = "_filters_notice"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS = "_descargas"  # session key: file name -> the builder of its bytes, for the page's last run
 
 
 def _reset_filters() -> None:
@@ -128,33 +154,169 @@ def leave_legacy_pages_mode() -> NoReturn:
     st.rerun()
 
 
-def ministry_colors(snap: db.Snapshot) -> dict[str, str]:
-    """Colours assigned over every ministerio in the database, so a filter never changes them."""
-    return figures.ministry_colors(queries.fichas_index(snap).frame["ministerio"].unique().tolist())
-
-
 def styled(frame: pd.DataFrame):
-    """Chilean number format for display (`13.331`, `45,2`); the frame itself stays numeric for downloads.
-
-    Years are numbers too, but read `2021`, never `2.021`.
-    """
-    years = [column for column in frame.columns if column in YEAR_COLUMNS]
-    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep="—").format(
-        "{}", subset=years, na_rep="—"
-    )
+    """Chilean number format for display (`13.331`, `45,2`); the frame itself stays numeric for downloads."""
+    return frame.style.format(thousands=".", decimal=",", precision=1, na_rep=MISSING)
 
 
-def show_frame(frame: pd.DataFrame, key: str) -> None:
-    """One table on screen: formatted when short, streamed to the browser as it scrolls when long."""
-    if len(frame) <= STYLED_ROWS:
-        st.dataframe(styled(frame), hide_index=True, key=key)
-        return
-    st.caption(f"{integer(len(frame))} filas: la tabla se carga a medida que se recorre. Las descargas traen todas.")
-    numbers = {
-        column: st.column_config.NumberColumn(format="%d" if column in YEAR_COLUMNS else "localized")
-        for column in frame.select_dtypes("number").columns
+def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
+    """One table on screen, in Chilean formats, fitted to the page's width: formatted whole when short, streamed
+    to the browser as it scrolls when long."""
+    shown = columns.yes_no(frame)
+    long = len(shown) > STYLED_ROWS
+    layout = grid_layout(shown, streamed=long)
+    notes = []
+    if long:
+        notes.append(
+            f"{integer(len(shown))} filas: la tabla se carga a medida que se recorre y en pantalla los decimales se "
+            "redondean; las descargas traen todas las filas con todos sus decimales."
+        )
+    if layout.hidden:
+        notes.append(
+            f"Fuera de pantalla, para que quepa lo principal: {', '.join(layout.hidden)} (están en las descargas y "
+            "en el menú de columnas de la tabla)."
+        )
+    if layout.clipped:
+        notes.append("Un texto más largo que su fila se lee completo con doble clic en su celda.")
+    if notes:
+        st.caption(" ".join(notes))
+    options = {
+        "hide_index": True,
+        "key": key,
+        "column_config": layout.columns,
+        "column_order": layout.order,
+        "placeholder": MISSING,
+        "alt": title,
     }
-    st.dataframe(frame, hide_index=True, key=key, lazy=True, column_config=numbers)
+    if layout.row_height:
+        options["row_height"] = layout.row_height
+        options["height"] = min(_MAX_HEIGHT_PX, min(len(shown), _VISIBLE_ROWS) * layout.row_height + 40)
+    if long:
+        st.dataframe(shown, lazy=True, **options)
+    else:
+        st.dataframe(styled(shown), **options)
+
+
+@dataclass(frozen=True)
+class GridLayout:
+    columns: dict[str, object]  # column_config
+    order: list[str]  # the columns on screen, in order
+    hidden: list[str]  # columns left off the screen (still in the downloads and the grid's column menu)
+    row_height: int | None  # taller than 64 px lets long texts wrap
+    clipped: bool = False  # some text is longer than its row: read whole in the cell's overlay
+
+
+def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
+    """Columns that fit GRID_WIDTH: numbers and codes as narrow as their values, percentages first among the
+    numbers, long texts sharing the spare width in rows tall enough to read them whole; identity columns that
+    another one implies (OPTIONAL) leave the screen, in that order, until the rest fits.
+
+    A streamed table gets its number formats from printf-style strings (`%'.,d` is `13.331` whatever the
+    browser's locale: sprintf-js takes the character after `'` as the thousands separator); a short one from
+    the Styler (`styled`), which column_config would override, so only years get a format there.
+    """
+    sample = frame.head(2_000)
+    widths: dict[str, int] = {}
+    configs: dict[str, dict] = {}
+    long_texts: dict[str, int] = {}
+    full: dict[str, int] = {}  # text columns: the width of their longest value
+    full_text: dict[str, int] = {}  # prose columns: their longest value, in characters
+    for name in frame.columns:
+        column, header = sample[name], str(name)
+        lengths = column.dropna().astype(str).str.len()
+        longest = int(lengths.max()) if len(lengths) else 1
+        config: dict = {"help": header if len(header) > _HEADER_CHARS else None}
+        if columns.is_year(header) and pd.api.types.is_numeric_dtype(column):
+            config.update(kind="number", format="%d")
+            widths[name] = _px(max(len(header), 4))
+        elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            config["kind"] = "number"
+            if streamed:
+                config["format"] = "%'.,d" if pd.api.types.is_integer_dtype(column) else "%'.,.0f"
+            widths[name] = _px(max(longest + longest // 3, min(len(header), _HEADER_CHARS)))
+        else:
+            config["kind"] = "text"
+            if lengths.quantile(0.75) > _LONG_TEXT_CHARS and not columns.is_name(header):
+                long_texts[name] = int(lengths.quantile(0.9, interpolation="lower"))
+                full_text[name] = longest
+            widths[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
+            full[name] = _px(max(min(len(header), _HEADER_CHARS), longest))
+        configs[name] = config
+    order = _screen_order(frame, configs)
+    hidden = []
+    text_room = _MIN_TEXT_PX * len(long_texts)
+    for name in _optional(frame):
+        fixed = sum(widths[column] for column in order if column not in long_texts)
+        if fixed + text_room <= GRID_WIDTH:
+            break
+        if name in order and name not in long_texts:
+            order.remove(name)
+            hidden.append(name)
+    row_height, clipped = None, False
+    if long_texts:
+        for name in order:  # rows will wrap: names need not be as wide as their longest value
+            if configs[name]["kind"] == "text" and name not in long_texts:
+                widths[name] = min(widths[name], _px(_WRAPPED_NAME_CHARS))
+        fixed = sum(widths[column] for column in order if column not in long_texts)
+        share = max(_MIN_TEXT_PX, (GRID_WIDTH - fixed) // len(long_texts))
+        widths.update({name: share for name in long_texts})
+        per_line = (share - _PAD_PX) / _WRAPPED_CHAR_PX
+        lines = min(max(math.ceil(typical / per_line) for typical in long_texts.values()), _MAX_LINES)
+        row_height = max(lines, 3) * _LINE_PX + 16  # nine texts in ten whole; the rest says how to read it
+        clipped = any(math.ceil(longest / per_line) > max(lines, 3) for longest in full_text.values())
+    else:
+        _widen_names(widths, full, order)
+    built = {}
+    for name, config in configs.items():
+        kind = config.pop("kind")
+        make = st.column_config.NumberColumn if kind == "number" else st.column_config.TextColumn
+        built[name] = make(width=int(widths[name]), **{k: v for k, v in config.items() if v is not None})
+    return GridLayout(built, order, hidden, row_height, clipped)
+
+
+def _widen_names(widths: dict[str, int], full: dict[str, int], order: list[str]) -> None:
+    """Give the width left over to the names cut at _NAME_CHARS, so they show whole when the table has room."""
+    short = {name: full[name] - widths[name] for name in order if name in full and full[name] > widths[name]}
+    spare = GRID_WIDTH - sum(widths[name] for name in order)
+    if spare <= 0 or not short:
+        return
+    for name, missing in short.items():
+        widths[name] += min(missing, spare * missing // sum(short.values()))
+
+
+def _screen_order(frame: pd.DataFrame, configs: dict[str, dict]) -> list[str]:
+    """The frame's order, with the percentages moved before the other numbers and OPTIONAL columns last."""
+    optional = _optional(frame)
+    names = [name for name in frame.columns if name not in optional]
+    percents = [name for name in names if columns.is_percent(str(name)) and configs[name]["kind"] == "number"]
+    first_number = next(
+        (
+            i
+            for i, name in enumerate(names)
+            if configs[name].get("format") != "%d" and configs[name]["kind"] == "number"
+        ),
+        None,
+    )
+    if percents and first_number is not None:
+        rest = [name for name in names if name not in percents]
+        at = rest.index(names[first_number]) if names[first_number] in rest else len(rest)
+        names = rest[:at] + percents + rest[at:]
+    return names + optional
+
+
+def _optional(frame: pd.DataFrame) -> list[str]:
+    """The OPTIONAL columns of a table with a servicio in it (a table per ministerio keeps its Ministerio)."""
+    if "Servicio" not in frame.columns and "Servicio ID" not in frame.columns:
+        return []
+    return [
+        name
+        for name in OPTIONAL
+        if name in frame.columns and not (name == "Servicio ID" and "Servicio" not in frame.columns)
+    ]
+
+
+def _px(chars: int) -> int:
+    return int(chars * _CHAR_PX + _PAD_PX)
 
 
 def show_text(frame: pd.DataFrame) -> None:
@@ -194,66 +356,72 @@ def start_page(slug: str) -> "PageTables":
 
 
 class PageTables:
-    """Shows tables with CSV / Excel / SQL beside each, and collects them for the page's workbook."""
+    """Shows tables with CSV / Excel / SQL beside each, and collects them for the page's workbook.
+
+    Every download's bytes come from a zero-argument builder, built only when the button is clicked; the
+    builders of the page's last run are kept in the session under DOWNLOADS, so a test can call each one.
+    """
 
     def __init__(self, page: str, slug: str, snap: db.Snapshot, filters: Filters):
         self.page, self.slug, self.snap, self.filters = page, slug, snap, filters
         self.tables: dict[str, pd.DataFrame] = {}
+        self.downloads: dict[str, Callable[[], bytes]] = {}
+        st.session_state[DOWNLOADS] = self.downloads
         self._slot = st.container()
 
     def table(
-        self, result: queries.Result, title: str, key: str, explanation: str | None = None, full_text: bool = False
+        self,
+        result: queries.Result,
+        title: str,
+        key: str,
+        explanation: str | None = None,
+        full_text: bool | list[str] = False,
     ) -> None:
-        """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid."""
-        st.markdown(f"#### {title}")
+        """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid;
+        a list gives the text of each row, as the page words it."""
+        st.header(title)
         if explanation:
             explain(explanation)
         frame = result.frame
         if frame.empty:
             st.info("No hay filas para el filtro actual.")
+        elif isinstance(full_text, list):
+            for block in full_text:
+                st.text(block)  # ficha text: never markdown
         elif full_text:
             show_text(frame)
         else:
-            show_frame(frame, f"{key}_tabla")
-        left, right, _ = st.columns([1, 1, 4])
-        left.download_button(
-            "CSV",
-            data=lambda: downloads.csv_bytes(frame),
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        right.download_button(
-            "Excel",
-            data=lambda: downloads.xlsx_bytes({title: frame}),
-            file_name=f"{key}.xlsx",
-            mime=XLSX,
-            key=f"{key}_xlsx",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+            show_frame(frame, f"{key}_tabla", title)
+        self.table_downloads(frame, title, key)
         with st.expander("Ver SQL"):
             st.code(result.sql, language="sql")
             st.code(result.params_sql(), language="sql")
         self.tables[title] = frame
 
+    def table_downloads(self, frame: pd.DataFrame, title: str, key: str) -> None:
+        """The CSV and Excel buttons of one table."""
+        left, right, _ = st.columns([1, 1, 4])
+        self._button(left, "CSV", f"{key}.csv", "text/csv", lambda: downloads.csv_bytes(frame), f"{key}_csv")
+        self._button(right, "Excel", f"{key}.xlsx", XLSX, lambda: downloads.xlsx_bytes({title: frame}), f"{key}_xlsx")
+
     def workbook_button(self) -> None:
         """Offer, at the top of the page, one workbook with every table shown and a first sheet saying what it is."""
+        tables = dict(self.tables)
 
         def workbook() -> bytes:
             files = queries.source_files(self.snap, self.filters).frame["Archivo"].tolist()
-            first = downloads.cover(self.page, describe(self.snap, self.filters), files, datetime.now())
-            return downloads.xlsx_bytes({"Filtro": first, **self.tables})
+            return downloads.page_workbook(self.page, describe(self.snap, self.filters), files, datetime.now(), tables)
 
-        with self._slot:
-            st.download_button(
-                "Descargar todas las tablas de la página (Excel)",
-                data=workbook,
-                file_name=f"{self.slug}.xlsx",
-                mime=XLSX,
-                key="page_workbook",
-                on_click="ignore",
-                icon=":material/table_view:",
-            )
+        self._button(
+            self._slot,
+            "Descargar todas las tablas de la página (Excel)",
+            f"{self.slug}.xlsx",
+            XLSX,
+            workbook,
+            "page_workbook",
+            ":material/table_view:",
+        )
+
+    def _button(self, where, label, file_name, mime, build, key, icon=":material/download:") -> None:
+        self.downloads[file_name] = build
+        where.download_button(label, data=build, file_name=file_name, mime=mime, key=key, on_click="ignore", icon=icon)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import figures, queries, ui
+from app import charts, figures, queries, ui
 
 page = ui.start_page("clientes")
 snap, filters = page.snap, page.filters
@@ -11,7 +11,8 @@ by_service = queries.clients_by_service(snap, filters)
 ui.stop_if_empty(by_service.frame)
 
 if by_service.frame["Suma de cuantificaciones"].fillna(0).gt(0).any():
-    st.plotly_chart(figures.clients_by_service(by_service.frame, ui.ministry_colors(snap)), key="chart_clients")
+    order = charts.order_control("clientes_orden")
+    charts.show(figures.clients_by_service(by_service.frame, order), "chart_clients")
 else:
     st.info("Ninguna ficha del filtro trae cuantificaciones numéricas que graficar.")
 page.table(

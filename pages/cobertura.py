@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import figures, queries, ui
+from app import charts, figures, queries, ui
 
 page = ui.start_page("cobertura")
 snap, filters = page.snap, page.filters
@@ -10,18 +10,10 @@ snap, filters = page.snap, page.filters
 by_ficha = queries.coverage_by_ficha(snap, filters)
 ui.stop_if_empty(by_ficha.frame)
 
-level = (
-    st.segmented_control(
-        "Agrupar por",
-        ["ministerio", "partida"],
-        default="ministerio",
-        format_func=str.capitalize,
-        key="cobertura_nivel",
-    )
-    or "ministerio"
-)
+grouping, order = charts.grouping_controls(["ministerio", "partida"], "cobertura")
+level = grouping.level
 grouped = queries.coverage_by(snap, filters, level)
-st.plotly_chart(figures.coverage(grouped.frame, queries.GROUP_COLUMNS[level]), key="chart_coverage")
+charts.show(figures.coverage(grouped.frame, grouping.plural, order), "chart_coverage")
 page.table(
     grouped,
     f"Cobertura por {level}",
@@ -45,7 +37,7 @@ page.table(
     "productos sin objetivo institucional o sin clientes, y clientes que ningún producto atiende, con su texto completo.",
 )
 
-st.markdown("#### Vínculos entre objetivos de una ficha")
+st.header("Vínculos entre objetivos de una ficha")
 ui.explain("Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna).")
 labels = queries.ficha_labels(snap, filters)
 chosen = st.selectbox("Ficha", list(labels), format_func=labels.get, key="cobertura_ficha")
@@ -53,6 +45,6 @@ matrix = queries.link_matrix(snap, chosen)
 if matrix.frame.empty:
     st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
 else:
-    st.plotly_chart(figures.link_heatmap(matrix.frame), key="chart_heatmap")
+    charts.show(figures.link_heatmap(matrix.frame), "chart_heatmap")
 page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
 page.workbook_button()

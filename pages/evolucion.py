@@ -4,7 +4,7 @@ import dataclasses
 
 import streamlit as st
 
-from app import compare, figures, queries, ui
+from app import charts, compare, figures, queries, ui
 from formatting import integer, percent
 
 TOP_MINISTRIES = 10
@@ -23,13 +23,13 @@ if by_ministerio:
     sizes = trend.frame.groupby("Ministerio")["Fichas"].sum().reset_index()
     largest = sizes.sort_values(["Fichas", "Ministerio"], ascending=[False, True])["Ministerio"][:TOP_MINISTRIES]
     drawn, left_out = trend.frame[trend.frame["Ministerio"].isin(largest)], len(sizes) - len(largest)
-st.subheader("Las fichas del filtro, año a año")
+st.header("Las fichas del filtro, año a año")
 if trend.frame["Año"].nunique() < 2:
     st.info(
         f"Las fichas del filtro son de un solo año ({trend.frame['Año'].iloc[0]}): la evolución necesita dos o más."
     )
-st.plotly_chart(
-    figures.trend(drawn, ui.ministry_colors(snap), "Ministerio" if by_ministerio else None), key="chart_evolucion"
+charts.show(
+    figures.trend(drawn, charts.ministry_colors(snap), "Ministerio" if by_ministerio else None), "chart_evolucion"
 )
 if left_out:
     ui.explain(f"Se dibujan los {TOP_MINISTRIES} ministerios con más fichas; y {integer(left_out)} más, en la tabla.")
@@ -45,7 +45,7 @@ page.table(
 
 # -- one service between two years ----------------------------------------------------------------
 
-st.subheader("Un servicio entre dos años")
+st.header("Un servicio entre dos años")
 services = queries.service_years(snap, dataclasses.replace(filters, anio=())).frame
 years_of = {row.servicio_id: [int(year) for year in row.anios] for row in services.itertuples()}
 names = ui.filter_labels(snap)["servicio"]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import figures, queries, ui
+from app import charts, figures, queries, ui
 
 page = ui.start_page("genero_territorial")
 snap, filters = page.snap, page.filters
@@ -11,29 +11,21 @@ ui.stop_if_empty(
     queries.products_with_flags(snap, filters).frame, "No hay productos estratégicos para el filtro actual."
 )
 
-level = (
-    st.segmented_control(
-        "Agrupar por",
-        ["ministerio", "partida", "servicio"],
-        default="ministerio",
-        format_func=str.capitalize,
-        key="flags_nivel",
-    )
-    or "ministerio"
-)
-label = queries.GROUP_COLUMNS[level]
+charts.budget_shares(snap, filters)
+
+grouping, order = charts.grouping_controls(["ministerio", "partida", "servicio"], "flags")
+level = grouping.level
 grouped = queries.flags_by(snap, filters, level)
 ui.explain(
-    "Cada barra cuenta los productos estratégicos del grupo según la columna «Aplica …» de su ficha: Sí, No, o "
-    "Desconocido cuando la ficha no trae la columna o su valor no es Sí ni No."
+    "Cada barra reparte el 100 % de los productos estratégicos del grupo según la columna «Aplica …» de su ficha: "
+    "Sí, No, o Desconocido cuando la ficha no trae la columna o su valor no es Sí ni No. Las cantidades, al pasar "
+    "el cursor y en la tabla."
 )
-left, right = st.columns(2)
-with left:
-    st.markdown("##### Enfoque de género")
-    st.plotly_chart(figures.flag_bars(grouped.frame, label, "Género"), key="chart_genero")
-with right:
-    st.markdown("##### Gestión territorial")
-    st.plotly_chart(figures.flag_bars(grouped.frame, label, "Territorial"), key="chart_territorial")
+genero, territorial = st.tabs(["Enfoque de género", "Gestión territorial"])
+with genero:
+    charts.show(figures.flag_shares(grouped.frame, "Género", grouping.plural, order), "chart_genero")
+with territorial:
+    charts.show(figures.flag_shares(grouped.frame, "Territorial", grouping.plural, order), "chart_territorial")
 page.table(
     grouped,
     f"Productos por {level}",
@@ -42,13 +34,15 @@ page.table(
 )
 
 matrix = queries.flags_matrix(snap, filters)
-st.plotly_chart(figures.flag_matrix(matrix.frame), key="chart_matrix")
+charts.show(figures.flag_matrix(matrix.frame), "chart_matrix")
 page.table(matrix, "Productos según ambos enfoques", "ambos_enfoques", "Productos contados por su par de valores.")
 
-st.markdown("#### Productos detrás de cada barra")
-groups = grouped.frame[label].tolist()
-chosen = st.selectbox(label, ["(todos)", *groups], key="flags_grupo")
-shown = queries.products_with_flags(snap, filters, level, None if chosen == "(todos)" else chosen)
+st.header("Productos detrás de cada barra")
+group_names = dict(zip(grouped.frame[grouping.key], figures.marks(grouped.frame)["label"], strict=True))
+chosen = st.selectbox(
+    grouping.label, [None, *group_names], format_func=lambda key: group_names.get(key, "(todos)"), key="flags_grupo"
+)
+shown = queries.products_with_flags(snap, filters, level, chosen)
 page.table(
     shown, "Lista de productos", "productos_enfoques", "Cada producto con sus dos valores, tal como los dice la ficha."
 )

@@ -30,7 +30,31 @@ class Mutation:
     tests: tuple[str, ...]
 
 
+CHARTS = "tests/test_charts.py"
 MUTATIONS: list[Mutation] = [
+    Mutation(
+        "charts-group-services-by-name",
+        "app/queries.py",
+        """"sel.servicio_id",
+                 (("sel.servicio_id", "Servicio ID"),""",
+        """"sel.servicio_nombre",
+                 (("any_value(sel.servicio_id)", "Servicio ID"),""",
+        (f"{CHARTS}::test_gender_by_service_draws_one_bar_per_servicio_id",),
+    ),
+    Mutation(
+        "charts-sankey-without-node-x",
+        "app/figures.py",
+        """                "x": [SANKEY_X[prefix] for prefix, _ in nodes],\n""",
+        "",
+        (CHARTS,),
+    ),
+    Mutation(
+        "charts-unsorted",
+        "app/figures.py",
+        """data = data.sort_values(["_value", "name"], ascending=[False, True], na_position="last").head(limit)""",
+        """data = data.head(limit)""",
+        (CHARTS,),
+    ),
     Mutation(
         "pdf-row-cut-by-page-break-not-closed",
         "etl/pdf.py",
@@ -266,6 +290,46 @@ def run(mutation: Mutation, tree: Path) -> tuple[str, str]:
     if failed:
         return "caught", ", ".join(failed)
     return "caught", f"pytest exit {result.returncode}: {result.stdout.strip().splitlines()[-1:]}"
+
+
+# Downloads: built by the callables the buttons hold, read back, inert.
+MUTATIONS += [
+    Mutation(
+        "page workbook builder raises",
+        "app/downloads.py",
+        'return xlsx_bytes({"Filtro": cover(page, filter_text, files, when), **tables})',
+        'raise RuntimeError("mutant")',
+        ("tests/test_page_downloads.py", "tests/test_downloads.py"),
+    ),
+    Mutation(
+        "CSV formula escaping removed",
+        "app/downloads.py",
+        """return "'" + value if value.startswith(_CSV_TRIGGERS) else value""",
+        "return value",
+        ("tests/test_downloads.py", "tests/test_page_downloads.py"),
+    ),
+    Mutation(
+        "Excel number format removed",
+        "app/downloads.py",
+        "                cell.number_format = number_format",
+        "                pass",
+        ("tests/test_downloads.py",),
+    ),
+    Mutation(
+        "Excel text written as formulas",
+        "app/downloads.py",
+        'cell.data_type = "s"  # never a formula nor an error code, whatever the text says',
+        "pass",
+        ("tests/test_downloads.py", "tests/test_page_downloads.py"),
+    ),
+    Mutation(
+        "long tables in the browser's locale",
+        "app/ui.py",
+        'config["format"] = "%\'.,d" if pd.api.types.is_integer_dtype(column) else "%\'.,.0f"',
+        'config["format"] = "localized"',
+        ("tests/test_tables.py",),
+    ),
+]
 
 
 def main(argv: list[str]) -> int:

@@ -33,11 +33,10 @@ def url_values(at: AppTest, name: str) -> list[str]:
 
 
 def table(at: AppTest, title: str):
-    """The dataframe shown under a `#### title` heading."""
-    headings = [md.value for md in at.markdown]
-    assert f"#### {title}" in headings, headings
-    index = [md.value for md in at.markdown if md.value.startswith("#### ")].index(f"#### {title}")
-    return at.dataframe[index].value
+    """The dataframe shown under the heading `title` (the grid's accessible name is its title)."""
+    assert title in [heading.value for heading in at.header], [heading.value for heading in at.header]
+    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
+    return shown.value
 
 
 def texts(at: AppTest) -> list[str]:
@@ -139,7 +138,9 @@ def test_query_params_restore_the_filter_on_every_page(app):
         assert url_values(at, "ministerio") == [EDUCACION]
         assert f"Filtro: Ministerio: {EDUCACION}; Año: 2021" in texts(at)
     at.switch_page("pages/cobertura.py").run()
-    assert set(table(at, "Cobertura por ficha")["Ministerio"]) == {EDUCACION_ESCRITO}
+    shown = table(at, "Cobertura por ficha")
+    assert set(shown["Ministerio"]) == {EDUCACION}  # the partida's official name
+    assert set(shown["Ministerio (según la ficha)"]) == {EDUCACION_ESCRITO}
 
 
 def test_ver_sql_shows_the_filter_as_named_parameters(app):
@@ -226,16 +227,22 @@ def test_ficha_page_shows_the_ficha_in_full(app):
     assert at.selectbox(key="ficha_elegida").value == "2021-05-70"
     shown = texts(at)
     assert (
-        "Servicio: GOBIERNO REGIONAL REGIÓN LOS LAGOS\nMinisterio: MINISTERIO DEL INTERIOR Y SEGURIDAD PÚBLICA" in shown
-    )
+        "Servicio: GOBIERNO REGIONAL REGIÓN LOS LAGOS (05-70)\n"
+        "Ministerio: Ministerio del Interior y Seguridad Pública\n"
+        "Ministerio, como lo escribe esta ficha: MINISTERIO DEL INTERIOR Y SEGURIDAD PÚBLICA"
+    ) in shown
+    assert [tab.label for tab in at.tabs] == ["Misión y ley orgánica", "Objetivos", "Productos y clientes", "Vínculos"]
     assert shown.count("La ficha no trae esta sección.") == 0
     rows = [text for text in shown if re.match(r"\d+\. ", text)]  # one per objective, product and client
     assert len(rows) == 3 + 5 + 5 + 12
-    assert (
-        "10. Habitantes de la Región de Los Lagos\n    Cuantificación: 828.708\n"
-        "    Cuantificación (texto de la ficha): 828.708"
-    ) in shown
+    assert "10. Habitantes de la Región de Los Lagos (828.708)" in shown  # one line, the quantity once
     assert "5. Implementar un Sistema de Mejora Continua" in next(t for t in shown if t.startswith("5. Implementar"))
+    # Products name their clients, one a line; links read as sentences.
+    product = next(t for t in shown if t.startswith("4. Seguimiento y control"))
+    assert "    Clientes:\n      · 3. Servicios Públicos de la Región (70)\n      · 4. Gobernaciones Provinciales (4)" in product
+    links = next(t for t in shown if t.startswith("Objetivos institucionales → productos"))
+    assert "    Objetivo institucional 2 → Productos 1, 3\n" in links
+    assert not any(re.search(r"\b(om-oi|oi-p|p-c)\b", text) for text in shown)
 
 
 def test_a_filter_that_leaves_nothing_shows_a_message_not_a_chart(app):

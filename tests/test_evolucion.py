@@ -238,9 +238,10 @@ def assert_clean(at: AppTest) -> None:
 
 
 def shown_table(at: AppTest, title: str) -> pd.DataFrame:
-    headings = [md.value for md in at.markdown if md.value.startswith("#### ")]
-    assert f"#### {title}" in headings, headings
-    return at.dataframe[headings.index(f"#### {title}")].value
+    """The dataframe under the heading `title` (the grid's accessible name is its title)."""
+    assert title in [heading.value for heading in at.header], [heading.value for heading in at.header]
+    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
+    return shown.value
 
 
 def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkeypatch):

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_in_browser import assert_no_error, serving, wait_for_app
+from app_in_browser import Served, assert_no_error, serving, wait_for_app
 from helpers import HUASCO, ROOT
 
 from app import registry
+from bench.generator import write_corpus
 from etl.build import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,6 +24,12 @@ PAGES = {page.url_path: page.page_title for page in registry.PAGES}
 def screenshot(page, name: str) -> None:
     folder = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / ".pytest_cache" / "capturas")
     folder.mkdir(parents=True, exist_ok=True)
+    # Streamlit scrolls inside its main element, so `full_page` alone captures one screen: fit the window to it.
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": 1000})
+    page.wait_for_timeout(500)
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": min(int(height), 16_000)})
+    page.wait_for_timeout(1_000)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
@@ -33,11 +40,35 @@ def test_every_page_draws_without_errors(served, page):
         assert_no_error(page)
         if path == "calidad":  # the shipped fichas have no problems: a count, and no table
             assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "0"
+        elif path == "ficha":  # sections in tabs, as text; the Sankey in the last tab
+            page.get_by_role("tab", name="Vínculos", exact=True).click()
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            assert page.get_by_text("Objetivo institucional 2 → Productos 1, 3").count() == 1
         else:
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
             page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=20_000)
-        if path in ("", "cobertura"):
-            screenshot(page, path or "inicio")
+
+
+@pytest.fixture(scope="module")
+def served_300(tmp_path_factory) -> Served:
+    """The real server on 300 synthetic fichas (bench/generator.py): the scale the screenshots show."""
+    folder = tmp_path_factory.mktemp("corpus300")
+    write_corpus(folder / "fichas", 300, seed=3)
+    assert build([folder / "fichas"], folder / "fichas.duckdb").rejected == 0
+    with serving(folder / "fichas.duckdb", folder / "streamlit.log") as server:
+        yield server
+
+
+def test_every_page_at_300_fichas_draws_and_is_captured(served_300, page):
+    """`make screenshots` keeps these captures (docs/capturas/<slug>.png): every page at 300 fichas."""
+    for spec in registry.PAGES:
+        page.goto(f"{served_300.url}/{spec.url_path}")
+        wait_for_app(page, spec.page_title)
+        if spec.slug != "calidad":
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1_000)  # plotly's first layout pass
+        assert_no_error(page)
+        screenshot(page, spec.slug)
 
 
 def test_filter_through_the_ui_and_download_csv(served, page):
@@ -61,7 +92,7 @@ def test_filter_through_the_ui_and_download_csv(served, page):
     frame = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig", dtype={"Partida": str})
     assert frame["Servicio"].tolist() == ["SERVICIO LOCAL DE EDUCACIÓN HUASCO"]
     assert frame[["Partida", "Objetivos ministeriales", "% ministeriales vinculados"]].values.tolist() == [
-        ["09", 11, 100.0]
+        ["'09", 11, 100.0]  # the apostrophe keeps Excel from reading 9
     ]
 
     # The filter follows to another page, in the sidebar and in the URL.
