@@ -47,13 +47,5 @@ def drop_root_read_override() -> list[str]:
 
 
 def page_tables(at) -> dict:
-    """Each table an AppTest run shows, by the `#### title` above it (headings without a table are skipped)."""
-    from streamlit.testing.v1.element_tree import Dataframe, Markdown
-
-    found, heading = {}, None
-    for node in at.main:
-        if isinstance(node, Markdown) and node.value.startswith("#### "):
-            heading = node.value.removeprefix("#### ")
-        elif isinstance(node, Dataframe) and heading is not None:
-            found.setdefault(heading, node.value)
-    return found
+    """Each table an AppTest run shows, by its title (a grid's accessible name is the title of its heading)."""
+    return {frame.proto.alt: frame.value for frame in at.dataframe}
