@@ -196,6 +196,21 @@ MUTATIONS += [
         ("tests/test_app.py", "-k", "reset"),
     ),
     # The database check: version, columns, every block, damage found mid-page, one handler for every path.
+    # Page controls, caught by the charts' own tests: the grouping level and the list behind a bar.
+    Mutation(
+        "coverage-ignores-the-level",
+        "pages/cobertura.py",
+        "grouped = queries.coverage_by(snap, filters, level)",
+        'grouped = queries.coverage_by(snap, filters, "ministerio")',
+        ("tests/test_charts.py", "-k", "coverage_is_a_sorted_heatmap"),
+    ),
+    Mutation(
+        "list-behind-a-bar-ignores-the-bar",
+        "app/queries.py",
+        "where cast($grupo as varchar) is null or {grouping.identity} = $grupo",
+        "where true",
+        ("tests/test_charts.py", "-k", "gender_by_service"),
+    ),
     Mutation(
         "schema-version-not-checked",
         "app/integrity.py",
