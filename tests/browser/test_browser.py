@@ -64,8 +64,10 @@ def test_every_page_at_300_fichas_draws_and_is_captured(served_300, page):
     for spec in registry.PAGES:
         page.goto(f"{served_300.url}/{spec.url_path}")
         wait_for_app(page, spec.page_title)
+        if spec.slug == "ficha":  # its sections are tabs: capture the one with the Sankey
+            page.get_by_role("tab", name="Vínculos", exact=True).click()
         if spec.slug != "calidad":
-            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+            page.locator(".js-plotly-plot .main-svg >> visible=true").first.wait_for(timeout=30_000)
         page.wait_for_timeout(1_000)  # plotly's first layout pass
         assert_no_error(page)
         screenshot(page, spec.slug)
