@@ -32,6 +32,20 @@ def real_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def corpus300(tmp_path_factory) -> Path:
+    """300 synthetic fichas (bench/generator.py: 105 services over three years, names shared across partidas) built by
+    the real ETL, once per session: the scale the charts, the screenshots and axe are judged at. Copy it before
+    changing it."""
+    from bench.generator import write_corpus
+
+    folder = tmp_path_factory.mktemp("corpus300")
+    write_corpus(folder / "fichas", 300, seed=3)
+    db = folder / "fichas.duckdb"
+    assert build([folder / "fichas"], db).loaded == 300
+    return db
+
+
 @pytest.fixture
 def open_app(monkeypatch):
     """Run the real app on a database: `open_app(db, "calidad", ministerio=[...])` -> AppTest after its runs.
