@@ -55,6 +55,7 @@ def inicio() -> None:
 
 
 def main() -> None:
+    """Every run goes through one handler: a database problem is one Spanish message, never Streamlit's error page."""
     st.set_page_config(page_title="Fichas A1 · DIPRES", page_icon=":material/insights:", layout="wide")
     navigation = st.navigation(
         [
@@ -62,15 +63,19 @@ def main() -> None:
             for page in registry.PAGES
         ]
     )
+    body = st.empty()  # what the page draws, replaced whole by the message if the database fails midway
     try:
         snap = db.snapshot()
-    except db.DatabaseUnavailable as missing:
-        st.title(navigation.title)
-        st.info(str(missing))
-        st.stop()
-    ui.set_context(snap, ui.sidebar_filters(snap))
-    try:
-        navigation.run()
+        ui.set_context(snap, ui.sidebar_filters(snap))
+        with body.container():
+            navigation.run()
+    except db.DatabaseUnavailable as problem:
+        body.empty()  # nothing the page drew before the database failed stays on screen
+        st.title(next((page.page_title for page in registry.PAGES if page.title == navigation.title), ""))
+        if isinstance(problem, db.DatabaseUnusable):
+            st.error(str(problem), icon=":material/error:")
+        else:
+            st.info(str(problem))
     except Exception:
         logging.getLogger("dashboard").exception("page %s failed", navigation.title)
         st.error(

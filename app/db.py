@@ -2,15 +2,18 @@
 
 One cached connection per version of the database file, and a fresh `cursor()` per query, because Streamlit
 runs each session in its own thread and a DuckDB connection must not be shared across threads. A rebuild
-swaps the file (new inode), which changes the `Snapshot` and so every cache key.
+swaps the file (new inode), which changes the `Snapshot` and so every cache key. Each version is checked
+(app/integrity.py) before a page reads it, and again when a query fails, so that a damaged file is told as such.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from app import integrity
 from settings import database_path
 
 BUILD_HELP = (
@@ -29,24 +32,33 @@ class Snapshot:
 
 
 class DatabaseUnavailable(Exception):
-    """No usable database: the message says why, in Spanish, and how to build one."""
+    """No database to show yet: the message says why, in Spanish, and how to build one."""
+
+
+class DatabaseUnusable(DatabaseUnavailable):
+    """A database file is there but cannot be trusted (damaged, foreign, another format): never drawn from."""
 
 
 def snapshot() -> Snapshot:
-    """The database file as it is now; raises DatabaseUnavailable with a Spanish explanation."""
+    """The database file as it is now, checked; raises DatabaseUnavailable with a Spanish explanation."""
     path = database_path()
     try:
         stat = path.stat()
     except OSError:
         raise DatabaseUnavailable(f"Todavía no hay base de datos en `{path}`. {BUILD_HELP}") from None
     current = Snapshot(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)
-    try:
-        count = query(current, "select count(*) as n from fichas")["n"].iloc[0]
-    except duckdb.Error:
-        raise DatabaseUnavailable(f"El archivo `{path}` no es una base de fichas legible. {BUILD_HELP}") from None
+    if fault := _fault(current):
+        raise DatabaseUnusable(fault)
+    count = query(current, "select count(*) as n from fichas")["n"].iloc[0]
     if count == 0:
         raise DatabaseUnavailable(f"La base `{path}` no tiene fichas cargadas. {BUILD_HELP}")
     return current
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _fault(snap: Snapshot) -> str | None:
+    """What is wrong with this version of the file, once per process (every session shares the verdict)."""
+    return integrity.inspect(Path(snap.path))
 
 
 ALIAS = "fichas_db"
@@ -69,7 +81,17 @@ def _connection(snap: Snapshot) -> duckdb.DuckDBPyConnection:
 
 
 def query(snap: Snapshot, sql: str, params: dict[str, object] | None = None) -> pd.DataFrame:
-    """Run one read query on its own cursor; `params` fill the SQL's named parameters (`$name`)."""
-    with _connection(snap).cursor() as cursor:
-        cursor.execute(f"use {ALIAS}")
-        return cursor.execute(sql, params or {}).df()
+    """Run one read query on its own cursor; `params` fill the SQL's named parameters (`$name`).
+
+    When DuckDB fails, the file is checked afresh: a fault found there (say, a block damaged after the first
+    check) raises DatabaseUnusable, so the page says the file is damaged instead of blaming the filter.
+    """
+    try:
+        with _connection(snap).cursor() as cursor:
+            cursor.execute(f"use {ALIAS}")
+            return cursor.execute(sql, params or {}).df()
+    except duckdb.Error as error:
+        if fault := integrity.inspect(Path(snap.path)):
+            _fault.clear()  # the next run is refused before it draws anything, the sidebar included
+            raise DatabaseUnusable(fault) from error
+        raise

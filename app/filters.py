@@ -5,6 +5,7 @@ travels as a named parameter.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -100,14 +101,12 @@ def from_url(params: dict[str, list[str]], known: dict[str, set[str]]) -> tuple[
     ignored: list[str] = []
     for dimension in DIMENSIONS:
         name = dimension.key
-        values = [value for value in params.get(name, [])[:MAX_URL_VALUES] if value != ""]  # `?anio=` means all
-        valid = [value for value in dict.fromkeys(values) if value in known.get(name, set())]
-        ignored += [
-            f"{dimension.label} = {printable(value)}" for value in values if value not in known.get(name, set())
-        ]
-        chosen[name] = tuple(valid)
-    if any(len(params.get(name, [])) > MAX_URL_VALUES for name in KEYS):
-        ignored.append(f"más de {MAX_URL_VALUES} valores en un parámetro")
+        distinct = list(dict.fromkeys(value for value in params.get(name, []) if value != ""))  # `?anio=`: all
+        values, known_here = distinct[:MAX_URL_VALUES], known.get(name, set())
+        chosen[name] = tuple(value for value in values if value in known_here)
+        ignored += [f"{dimension.label} = {printable(value)}" for value in values if value not in known_here]
+        if len(distinct) > MAX_URL_VALUES:
+            ignored.append(f"{dimension.label}: más de {MAX_URL_VALUES} valores distintos (se leyeron los primeros)")
     return Filters(**chosen), ignored
 
 
@@ -117,8 +116,14 @@ def to_url(filters: Filters) -> dict[str, list[str]]:
 
 
 def printable(value: str, limit: int = 40) -> str:
-    """A user-supplied value made safe to quote in a notice: no control characters, backticks, or length."""
-    text = _UNPRINTABLE.sub("�", value)
+    """A user-supplied value made safe to quote in a notice: no control characters, backticks, or length.
+
+    Invisible format characters (Unicode category Cf: the bidi controls U+202A-U+202E, U+2066-U+2069 and
+    U+200E/F, zero-width spaces and joiners, BOM) are dropped: a right-to-left override would make the
+    notice read backwards, and a zero-width space would make an unknown value look like a known one.
+    """
+    visible = "".join(char for char in value if unicodedata.category(char) != "Cf")
+    text = _UNPRINTABLE.sub("�", visible)
     return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
 
 

@@ -44,3 +44,28 @@ def drop_root_read_override() -> list[str]:
         return []
     caps = "-dac_override,-dac_read_search"
     return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
+
+
+def page_tables(at) -> dict:
+    """Each table an AppTest run shows, by its title (a grid's accessible name is the title of its heading)."""
+    return {frame.proto.alt: frame.value for frame in at.dataframe}
+
+
+# -- the app under AppTest ---------------------------------------------------------------------------------------
+
+
+def assert_clean(at) -> None:
+    """No exception and no error message on the page."""
+    assert not at.exception, at.exception
+    assert [error.value for error in at.error] == []
+
+
+def metrics(at) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def shown_table(at, title: str):
+    """The dataframe shown under the heading `title` (the grid's accessible name is its title)."""
+    assert title in [heading.value for heading in at.header], [heading.value for heading in at.header]
+    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
+    return shown.value

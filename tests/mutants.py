@@ -138,7 +138,139 @@ MUTATIONS += [
     ),
 ]
 
-# Speed (issue 13): shared cached frames, several servers on one database.
+# Issue 8.1 and the dashboard side of issue 11.
+PROBLEMS = "tests/test_pages_on_problem_fichas.py"
+DATABASE_CHECK = "tests/test_database_check.py"
+MUTATIONS += [
+    # Calidad: the search and the level filter on a database that has problems to find.
+    Mutation(
+        "calidad-level-filter-always-true",
+        "app/queries.py",
+        "and list_contains($niveles, p.nivel)",
+        "and true",
+        (PROBLEMS, "-k", "level"),
+    ),
+    Mutation(
+        "calidad-text-filter-always-true",
+        "app/queries.py",
+        "and ($texto = '' or contains(lower(p.mensaje || ' ' || p.archivo), lower($texto)))",
+        "and true",
+        (PROBLEMS, "-k", "text"),
+    ),
+    Mutation(
+        "calidad-warnings-ignore-the-sidebar-filter",
+        "app/queries.py",
+        "(p.ficha_id is null or p.ficha_id in (select ficha_id from sel) or p.nivel = 'error')",
+        "true",
+        (PROBLEMS, "-k", "sidebar_filter"),
+    ),
+    # Ficha text that looks like HTML, checked on the figures the pages send.
+    Mutation(
+        "figures-escape-returns-its-input",
+        "app/figures.py",
+        "return html.escape(str(text), quote=False)",
+        "return str(text)",
+        (PROBLEMS, "-k", "escaped"),
+    ),
+    # A rebuilt database is read afresh: the snapshot (every cache key) must change with the file.
+    Mutation(
+        "snapshot-ignores-the-file-version",
+        "app/db.py",
+        "current = Snapshot(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)",
+        "current = Snapshot(str(path.resolve()), 0, 0)",
+        ("tests/test_live_rebuild.py",),
+    ),
+    # The sidebar: options narrow to the other filters; reset clears them.
+    Mutation(
+        "filter-options-do-not-narrow",
+        "app/filters.py",
+        "mask &= fichas[other].isin(values)",
+        "pass",
+        ("tests/test_app.py", "-k", "choosing_a_ministerio"),
+    ),
+    Mutation(
+        "reset-keeps-the-filters",
+        "app/ui.py",
+        "st.session_state[name] = []",
+        "pass",
+        ("tests/test_app.py", "-k", "reset"),
+    ),
+    # The database check: version, columns, every block, damage found mid-page, one handler for every path.
+    # Page controls, caught by the charts' own tests: the grouping level and the list behind a bar.
+    Mutation(
+        "coverage-ignores-the-level",
+        "pages/cobertura.py",
+        "grouped = queries.coverage_by(snap, filters, level)",
+        'grouped = queries.coverage_by(snap, filters, "ministerio")',
+        ("tests/test_charts.py", "-k", "coverage_is_a_sorted_heatmap"),
+    ),
+    Mutation(
+        "list-behind-a-bar-ignores-the-bar",
+        "app/queries.py",
+        "where cast($grupo as varchar) is null or {grouping.identity} = $grupo",
+        "where true",
+        ("tests/test_charts.py", "-k", "gender_by_service"),
+    ),
+    Mutation(
+        "schema-version-not-checked",
+        "app/integrity.py",
+        "if version != loader.SCHEMA_VERSION:",
+        "if False:",
+        (DATABASE_CHECK, "-k", "version"),
+    ),
+    Mutation(
+        "schema-columns-not-checked",
+        "app/integrity.py",
+        "if missing := _missing(found, expected_columns()):",
+        "if missing := []:",
+        (DATABASE_CHECK, "-k", "falta or tipo"),
+    ),
+    Mutation(
+        "blocks-not-read-before-drawing",
+        "app/integrity.py",
+        "        if fault is None:\n            _read_every_value(con)\n",
+        "",
+        (DATABASE_CHECK, "-k", "bloque"),
+    ),
+    Mutation(
+        "damage-midpage-blamed-on-the-filter",
+        "app/db.py",
+        "if fault := integrity.inspect(Path(snap.path)):",
+        "if fault := None:",
+        (DATABASE_CHECK, "-k", "midpage"),
+    ),
+    Mutation(
+        "damage-midpage-leaves-the-page-drawn",
+        "dashboard.py",
+        "        body.empty()  # nothing the page drew before the database failed stays on screen\n",
+        "",
+        (DATABASE_CHECK, "-k", "midpage"),
+    ),
+    Mutation(
+        "database-check-outside-the-handler",
+        "dashboard.py",
+        "    try:\n        snap = db.snapshot()\n        ui.set_context(snap, ui.sidebar_filters(snap))\n",
+        "    snap = db.snapshot()\n    ui.set_context(snap, ui.sidebar_filters(snap))\n    try:\n",
+        (DATABASE_CHECK, "-k", "truncada"),
+    ),
+    # URL notices: invisible characters dropped, copies counted once.
+    Mutation(
+        "url-notice-keeps-bidi-controls",
+        "app/filters.py",
+        'visible = "".join(char for char in value if unicodedata.category(char) != "Cf")',
+        "visible = value",
+        ("tests/test_url_notices.py",),
+    ),
+    Mutation(
+        "url-values-counted-with-copies",
+        "app/filters.py",
+        'distinct = list(dict.fromkeys(value for value in params.get(name, []) if value != ""))',
+        'distinct = [value for value in params.get(name, []) if value != ""]',
+        ("tests/test_url_notices.py",),
+    ),
+]
+
+# Speed (issue 13): shared cached frames; several servers on one database see its rebuild.
 MUTATIONS += [
     Mutation(
         "shared-frame-handed-out-itself",

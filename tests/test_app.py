@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, assert_clean, metrics, shown_table
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -18,38 +18,9 @@ LOS_LAGOS = "05-70"  # GOBIERNO REGIONAL REGIÓN LOS LAGOS
 HUASCO = "09-21"  # SERVICIO LOCAL DE EDUCACIÓN HUASCO
 
 
-@pytest.fixture
-def app(real_db, monkeypatch):
-    monkeypatch.setenv("FICHAS_DB", str(real_db))
-
-    def start(**query) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return start
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert [error.value for error in at.error] == []
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in at.metric}
-
-
 def url_values(at: AppTest, name: str) -> list[str]:
     value = at.query_params.get(name, [])
     return [value] if isinstance(value, str) else list(value)
-
-
-def table(at: AppTest, title: str):
-    """The dataframe shown under the heading `title` (the grid's accessible name is its title)."""
-    assert title in [heading.value for heading in at.header], [heading.value for heading in at.header]
-    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
-    return shown.value
 
 
 def texts(at: AppTest) -> list[str]:
@@ -126,7 +97,7 @@ def test_los_lagos_has_five_products_all_with_gender(app):
     assert metrics(at)["Con enfoque de género"] == "100,0 %"
     at.switch_page("pages/genero_territorial.py").run()
     assert_clean(at)
-    grouped = table(at, "Productos por ministerio")
+    grouped = shown_table(at, "Productos por ministerio")
     assert grouped[["Productos", "Género: Sí", "Género: No", "Género: Desconocido"]].values.tolist() == [[5, 5, 0, 0]]
 
 
@@ -134,7 +105,7 @@ def test_huasco_serves_13331_students(app):
     at = app(servicio=HUASCO)
     at.switch_page("pages/clientes.py").run()
     assert_clean(at)
-    clients = table(at, "Todos los clientes")
+    clients = shown_table(at, "Todos los clientes")
     students = clients[clients["Cliente"].str.startswith("Estudiantes")]
     assert students[["Cuantificación", "Cuantificación (texto de la ficha)"]].values.tolist() == [[13331, "13.331"]]
     assert set(clients["Servicio"]) == {"SERVICIO LOCAL DE EDUCACIÓN HUASCO"}
@@ -151,7 +122,7 @@ def test_query_params_restore_the_filter_on_every_page(app):
         assert url_values(at, "ministerio") == [EDUCACION]
         assert f"Filtro: Ministerio: {EDUCACION}; Año: 2021" in texts(at)
     at.switch_page("pages/cobertura.py").run()
-    shown = table(at, "Cobertura por ficha")
+    shown = shown_table(at, "Cobertura por ficha")
     assert set(shown["Ministerio"]) == {EDUCACION}  # the partida's official name
     assert set(shown["Ministerio (según la ficha)"]) == {EDUCACION_ESCRITO}
 
@@ -228,7 +199,7 @@ def test_problem_search_with_hostile_text(app):
 def test_filtered_tables_have_only_the_filtered_rows(app):
     at = app(ministerio=EDUCACION)
     at.switch_page("pages/cobertura.py").run()
-    shown = table(at, "Cobertura por ficha")
+    shown = shown_table(at, "Cobertura por ficha")
     assert shown["Servicio"].tolist() == ["SERVICIO LOCAL DE EDUCACIÓN HUASCO"]
     assert shown[["Objetivos ministeriales", "Ministeriales vinculados"]].values.tolist() == [[11, 11]]
 
@@ -252,7 +223,10 @@ def test_ficha_page_shows_the_ficha_in_full(app):
     assert "5. Implementar un Sistema de Mejora Continua" in next(t for t in shown if t.startswith("5. Implementar"))
     # Products name their clients, one a line; links read as sentences.
     product = next(t for t in shown if t.startswith("4. Seguimiento y control"))
-    assert "    Clientes:\n      · 3. Servicios Públicos de la Región (70)\n      · 4. Gobernaciones Provinciales (4)" in product
+    assert (
+        "    Clientes:\n      · 3. Servicios Públicos de la Región (70)\n      · 4. Gobernaciones Provinciales (4)"
+        in product
+    )
     links = next(t for t in shown if t.startswith("Objetivos institucionales → productos"))
     assert "    Objetivo institucional 2 → Productos 1, 3\n" in links
     assert not any(re.search(r"\b(om-oi|oi-p|p-c)\b", text) for text in shown)
@@ -281,15 +255,6 @@ def test_no_database_explains_how_to_build_it(tmp_path, monkeypatch):
         assert any("make run" in info.value for info in at.info)
 
 
-def test_unreadable_database_explains(tmp_path, monkeypatch):
-    bogus = tmp_path / "rota.duckdb"
-    bogus.write_bytes(b"esto no es una base de datos" * 100)
-    monkeypatch.setenv("FICHAS_DB", str(bogus))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30).run()
-    assert_clean(at)
-    assert any("no es una base de fichas legible" in info.value for info in at.info)
-
-
 @pytest.mark.slow
 def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
     """Long tables (streamed), charts limited to the largest groups, unknown flags and non-numeric quantities."""
@@ -309,5 +274,5 @@ def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
     at.switch_page("pages/genero_territorial.py").run()
     at.button_group(key="flags_nivel").set_value("servicio").run()
     assert_clean(at)
-    grouped = table(at, "Productos por servicio")
+    grouped = shown_table(at, "Productos por servicio")
     assert grouped["Género: Desconocido"].sum() > 0 and len(grouped) > 50

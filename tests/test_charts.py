@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, query, read_text
+from helpers import HUASCO, LOS_LAGOS, ROOT, query, read_text, shown_table
 from streamlit.testing.v1 import AppTest
 from test_budget_columns import with_products
 
@@ -35,12 +35,6 @@ def chart(at: AppTest, key: str) -> dict:
     found = [element for element in at.get("plotly_chart") if element.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, [element.proto.id for element in at.get("plotly_chart")]
     return {**json.loads(found[0].proto.spec), "config": json.loads(found[0].proto.config)}
-
-
-def table(at: AppTest, title: str) -> pd.DataFrame:
-    """The dataframe shown under the heading `title` (the grid's accessible name is its title)."""
-    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
-    return shown.value
 
 
 def array(value) -> list:
@@ -71,17 +65,6 @@ def assert_one_bar_per_key(spec: dict, keys: set[str]) -> list[str]:
 # -- 300 fichas --------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus300(tmp_path_factory):
-    from bench.generator import write_corpus
-
-    folder = tmp_path_factory.mktemp("corpus300")
-    write_corpus(folder / "fichas", 300, seed=3)
-    db = folder / "fichas.duckdb"
-    assert build([folder / "fichas"], db).rejected == 0
-    return db
-
-
 @pytest.mark.slow
 def test_gender_by_service_draws_one_bar_per_servicio_id(corpus300, monkeypatch):
     ids, names = query(corpus300, "select count(distinct servicio_id), count(distinct servicio_nombre) from fichas")[0]
@@ -89,7 +72,7 @@ def test_gender_by_service_draws_one_bar_per_servicio_id(corpus300, monkeypatch)
     at = start(corpus300, monkeypatch, "pages/genero_territorial.py")
     at.button_group(key="flags_nivel").set_value("servicio").run()
     assert not at.exception
-    grouped = table(at, "Productos por servicio")
+    grouped = shown_table(at, "Productos por servicio")
     assert len(grouped) == grouped["Servicio ID"].nunique() == ids
     assert grouped["Servicio"].nunique() == names
     for key, flag in [("chart_genero", "Género"), ("chart_territorial", "Territorial")]:
@@ -126,7 +109,7 @@ def test_inicio_and_clients_sorted_by_value_with_the_rest_named(corpus300, monke
     assert spec["layout"]["yaxis"]["ticktext"] == sorted(spec["layout"]["yaxis"]["ticktext"], key=str.lower)
 
     at.switch_page("pages/clientes.py").run()
-    by_ficha = table(at, "Clientes por servicio")
+    by_ficha = shown_table(at, "Clientes por servicio")
     quantified = by_ficha[by_ficha["Suma de cuantificaciones"].fillna(0) > 0]
     spec = chart(at, "chart_clients")
     keys = assert_one_bar_per_key(spec, set(by_ficha["Servicio ID"] + " · " + by_ficha["Año"]))
@@ -142,7 +125,7 @@ def test_inicio_and_clients_sorted_by_value_with_the_rest_named(corpus300, monke
 @pytest.mark.slow
 def test_coverage_is_a_sorted_heatmap_of_ministries_by_indicator(corpus300, monkeypatch):
     at = start(corpus300, monkeypatch, "pages/cobertura.py")
-    grouped = table(at, "Cobertura por ministerio")
+    grouped = shown_table(at, "Cobertura por ministerio")
     spec = chart(at, "chart_coverage")
     heatmap = spec["data"][0]
     assert heatmap["type"] == "heatmap" and len(heatmap["x"]) == 3

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, read_text
+from helpers import HUASCO, LOS_LAGOS, ROOT, assert_clean, read_text, shown_table
 from streamlit.testing.v1 import AppTest
 
 from app import compare, db, queries
@@ -230,18 +230,6 @@ def start(database: Path, monkeypatch, **query) -> AppTest:
         at.query_params[key] = value
     at.run()
     return at.switch_page("pages/evolucion.py").run()
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert [error.value for error in at.error] == []
-
-
-def shown_table(at: AppTest, title: str) -> pd.DataFrame:
-    """The dataframe under the heading `title` (the grid's accessible name is its title)."""
-    assert title in [heading.value for heading in at.header], [heading.value for heading in at.header]
-    (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
-    return shown.value
 
 
 def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkeypatch):

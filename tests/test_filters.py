@@ -52,7 +52,7 @@ def test_from_url_keeps_known_values_and_reports_the_rest():
 def test_from_url_caps_the_number_of_values():
     filters, ignored = from_url({"servicio": ["S"] + [f"x{i}" for i in range(1000)]}, KNOWN)
     assert filters.servicio == ("S",)
-    assert len(ignored) == 200 and ignored[-1] == "más de 200 valores en un parámetro"
+    assert len(ignored) == 200 and ignored[-1] == "Servicio: más de 200 valores distintos (se leyeron los primeros)"
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,15 @@ def served(real_db, tmp_path_factory) -> Served:
         yield server
 
 
+@pytest.fixture(scope="session")
+def served_300(corpus300, tmp_path_factory) -> Served:
+    """The real server on a copy of the session's 300-ficha database."""
+    folder = tmp_path_factory.mktemp("browser300")
+    shutil.copy(corpus300, folder / "fichas.duckdb")
+    with serving(folder / "fichas.duckdb", folder / "streamlit.log") as server:
+        yield server
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="es-CL")

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_in_browser import Served, assert_no_error, serving, wait_for_app
+from app_in_browser import assert_no_error, serving, wait_for_app
 from helpers import HUASCO, ROOT
 
 from app import registry
-from bench.generator import write_corpus
 from etl.build import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,16 +46,6 @@ def test_every_page_draws_without_errors(served, page):
         else:
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
             page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=20_000)
-
-
-@pytest.fixture(scope="module")
-def served_300(tmp_path_factory) -> Served:
-    """The real server on 300 synthetic fichas (bench/generator.py): the scale the screenshots show."""
-    folder = tmp_path_factory.mktemp("corpus300")
-    write_corpus(folder / "fichas", 300, seed=3)
-    assert build([folder / "fichas"], folder / "fichas.duckdb").rejected == 0
-    with serving(folder / "fichas.duckdb", folder / "streamlit.log") as server:
-        yield server
 
 
 def test_every_page_at_300_fichas_draws_and_is_captured(served_300, page):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from app_in_browser import assert_no_error, serving, wait_for_app
+from app_in_browser import assert_no_error, wait_for_app
 from axe_playwright_python.sync_playwright import Axe
 
 from app import registry
@@ -23,19 +23,6 @@ ALWAYS_FAILING = {"heading-order"}  # moderate for axe, but the brief of every p
 WORKBOOK = "Descargar todas las tablas de la página (Excel)"
 # The first tab of a page that keeps its tables in tabs.
 TABLES_TAB = {"ficha": "Objetivos"}
-
-
-@pytest.fixture(scope="module")
-def served_300(tmp_path_factory):
-    from bench.generator import write_corpus
-    from etl.build import build
-
-    folder = tmp_path_factory.mktemp("corpus300")
-    write_corpus(folder / "fichas", 300, seed=7)
-    db = folder / "fichas.duckdb"
-    assert build([folder / "fichas"], db).loaded == 300
-    with serving(db, folder / "streamlit.log") as server:
-        yield server
 
 
 def open_page(page, url: str, spec: registry.Page) -> None:
