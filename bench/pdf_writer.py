@@ -11,6 +11,7 @@ Example: `pdf = ficha_pdf(Path("data/fichas/000_049fc97d0de0459f.txt").read_text
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -80,7 +81,9 @@ def ficha_pdf(text: str, encrypt: str | None = None, split_rows: bool = False) -
         encrypt=encrypt,
     )
     flowables = []
-    for block in _blocks(text):
+    # A PDF draws glyphs: decomposed accents (NFD, a text-file spelling) are the same letters, drawn precomposed.
+    # The standard fonts have no glyph for a lone combining accent, which would come back as another letter.
+    for block in _blocks(unicodedata.normalize("NFC", text)):
         flowables += _render(block, document.width, split_rows)
     document.build(flowables, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
