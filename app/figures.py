@@ -89,6 +89,12 @@ def marks(frame: pd.DataFrame) -> pd.DataFrame:
     A row is a service when the frame has `Servicio ID` (a ficha when it also has `Año`), a partida when it has
     `Partida`, else a ministry. Shortening keeps the year; ticks that still coincide get the identity appended.
     """
+    parts = _identity(frame)
+    return _with_ticks(parts, parts.index)
+
+
+def _identity(frame: pd.DataFrame) -> pd.DataFrame:
+    """`key`, `name`, `label` and unsuffixed `tick` of every row (vectorised), with the pieces of a suffixed tick."""
     blank = pd.Series("", index=frame.index)
     if "Servicio ID" in frame.columns:
         keys = frame["Servicio ID"].astype(str)
@@ -107,26 +113,66 @@ def marks(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         keys = frame["Ministerio"].astype(str)
         bases, extras, suffixes, limit = keys, blank, blank, MINISTRY_LABEL_LIMIT
-
-    def tick(base: str, extra: str, suffix: str = "") -> str:
-        return short(base, limit - len(extra) - len(suffix)) + escape(extra + suffix)
-
-    ticks = pd.Series([tick(base, extra) for base, extra in zip(bases, extras, strict=True)], index=frame.index)
-    clash = ticks.duplicated(keep=False)
-    ticks[clash] = [tick(*parts) for parts in zip(bases[clash], extras[clash], suffixes[clash], strict=True)]
     names = bases + extras
     labels = names.where(~names.duplicated(keep=False), names + suffixes)
-    return pd.DataFrame({"key": keys.values, "name": names.values, "label": labels.values, "tick": ticks.values})
+    ticks = _short_ticks(bases, extras, limit)
+    parts = {"key": keys, "name": names, "label": labels, "tick": ticks, "_base": bases, "_extra": extras}
+    parts |= {"_suffix": suffixes, "_clash": ticks.duplicated(keep=False)}
+    return pd.DataFrame({column: values.values for column, values in parts.items()}).assign(_limit=limit)
+
+
+def _escape_all(texts: pd.Series) -> pd.Series:
+    """`escape` of every text, vectorised (`&` first, as html.escape does)."""
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        texts = texts.str.replace(char, entity, regex=False)
+    return texts
+
+
+def _short_ticks(bases: pd.Series, extras: pd.Series, limit: int) -> pd.Series:
+    """`short(base, limit - len(extra)) + escape(extra)` for every row, vectorised: a Python call only for the few cut
+    texts that end in whitespace (`rstrip`), so choosing the drawn rows costs no Python loop over all of them."""
+    rooms = limit - extras.str.len()
+    cut = bases.astype(object).copy()
+    long = bases.str.len() > rooms
+    for room in rooms[long].unique():
+        chosen = long & (rooms == room)
+        cut[chosen] = bases[chosen].str.slice(0, int(room) - 1).astype(object)
+    if long.any():
+        last = cut[long].str[-1]
+        spaces = {char for char in last.dropna().unique() if char.isspace()}
+        ends_in_space = last.index[last.isin(spaces)]
+        cut[ends_in_space] = [text.rstrip() for text in cut[ends_in_space]]
+        cut[long] = cut[long] + "…"
+    return _escape_all(cut.astype(str)) + _escape_all(extras.astype(str))
+
+
+def _with_ticks(parts: pd.DataFrame, rows: pd.Index) -> pd.DataFrame:
+    """`key`, `name`, `label` and `tick` of `rows` of `_identity`'s frame: a tick that coincides with any other row's
+    gets its identity appended, built (a Python call each) only for the rows drawn."""
+    drawn = parts.loc[rows]
+    ticks = drawn["tick"].copy()
+    clash = drawn["_clash"]
+    pieces = zip(
+        drawn["_base"][clash], drawn["_extra"][clash], drawn["_suffix"][clash], drawn["_limit"][clash], strict=True
+    )
+    ticks[clash] = [
+        short(base, limit - len(extra) - len(suffix)) + escape(extra + suffix) for base, extra, suffix, limit in pieces
+    ]
+    return drawn[["key", "name", "label"]].assign(tick=ticks.values).reset_index(drop=True)
 
 
 def ordered(frame: pd.DataFrame, value: str | pd.Series, order: str = "valor", limit: int = MAX_BARS) -> pd.DataFrame:
-    """The `limit` rows with the largest `value`, sorted by it (largest first) or by name, with a `key` etc."""
+    """The `limit` rows with the largest `value`, sorted by it (largest first) or by name, with a `key` etc.
+
+    Rows are chosen and sorted on the vectorised names; only the drawn rows get their tick text.
+    """
     values = frame[value] if isinstance(value, str) else value
-    data = pd.concat([frame.reset_index(drop=True), marks(frame)], axis=1).assign(_value=values.values)
-    data = data.sort_values(["_value", "name"], ascending=[False, True], na_position="last").head(limit)
+    parts = _identity(frame).assign(_value=values.values)
+    chosen = parts.sort_values(["_value", "name"], ascending=[False, True], na_position="last").head(limit)
     if order == "nombre":
-        data = data.sort_values("name", key=lambda names: names.str.lower())
-    return data.drop(columns="_value")
+        chosen = chosen.sort_values("name", key=lambda names: names.str.lower())
+    drawn = frame.reset_index(drop=True).loc[chosen.index].reset_index(drop=True)
+    return pd.concat([drawn, _with_ticks(parts, chosen.index)], axis=1).set_axis(chosen.index)
 
 
 def _category_axis(fig: go.Figure, data: pd.DataFrame, axis: str = "y") -> None:
