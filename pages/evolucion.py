@@ -2,13 +2,25 @@
 
 import dataclasses
 
+import pandas as pd
 import streamlit as st
 
-from app import charts, compare, figures, queries, ui
+from app import charts, compare, db, figures, queries, ui
 from formatting import integer, percent
 
 TOP_MINISTRIES = 10
 _CHOSEN_FOR = "_evolucion_anios_de"  # the service the year pickers were last drawn for
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def changes_between(snap: db.Snapshot, servicio: str, desde: int, hasta: int) -> tuple[pd.DataFrame, list[str]]:
+    """The pairing of one service's items between two years, and its summary: the text comparison (difflib) is a
+    third of the page's CPU and depends only on these four values, so a view repeated by anyone pays it once."""
+    changes = compare.compare(
+        queries.service_items(snap, servicio, [desde, hasta]).frame, desde, hasta, queries.SECTIONS
+    )
+    return changes, compare.summary(changes)
+
 
 page = ui.start_page("evolucion")
 snap, filters = page.snap, page.filters
@@ -81,14 +93,13 @@ else:
         st.info("Elija dos años distintos para ver qué cambió.")
     else:
         items = queries.service_items(snap, servicio, [desde, hasta])
-        changes = compare.compare(items.frame, desde, hasta, queries.SECTIONS)
+        changes, lines = changes_between(snap, servicio, desde, hasta)
         counts = changes["Estado"].value_counts()
         shown = st.columns(4)
         for column, estado in zip(
             shown, [compare.NUEVO, compare.ELIMINADO, compare.MODIFICADO, compare.SIN_CAMBIOS], strict=True
         ):
             column.metric(estado, integer(counts.get(estado, 0)))
-        lines = compare.summary(changes)
         with st.expander(f"Qué cambió ({integer(len(lines))})", expanded=bool(lines)):
             st.text("\n".join(lines) or "Nada: las dos fichas dicen lo mismo.")  # ficha text: never markdown
         page.table(
