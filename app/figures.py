@@ -131,19 +131,21 @@ def _escape_all(texts: pd.Series) -> pd.Series:
 def _short_ticks(bases: pd.Series, extras: pd.Series, limit: int) -> pd.Series:
     """`short(base, limit - len(extra)) + escape(extra)` for every row, vectorised: a Python call only for the few cut
     texts that end in whitespace (`rstrip`), so choosing the drawn rows costs no Python loop over all of them."""
+    bases, extras = bases.astype(str), extras.astype(str)
     rooms = limit - extras.str.len()
-    cut = bases.astype(object).copy()
     long = bases.str.len() > rooms
+    if not long.any():
+        return _escape_all(bases) + _escape_all(extras)
+    cut = bases.copy()
     for room in rooms[long].unique():
         chosen = long & (rooms == room)
-        cut[chosen] = bases[chosen].str.slice(0, int(room) - 1).astype(object)
-    if long.any():
-        last = cut[long].str[-1]
-        spaces = {char for char in last.dropna().unique() if char.isspace()}
-        ends_in_space = last.index[last.isin(spaces)]
-        cut[ends_in_space] = [text.rstrip() for text in cut[ends_in_space]]
-        cut[long] = cut[long] + "…"
-    return _escape_all(cut.astype(str)) + _escape_all(extras.astype(str))
+        cut[chosen] = bases[chosen].str.slice(0, int(room) - 1)
+    last = cut[long].str[-1]
+    spaces = {char for char in last.dropna().unique() if char.isspace()}
+    ends_in_space = last.index[last.isin(spaces)]
+    cut[ends_in_space] = [text.rstrip() for text in cut[ends_in_space]]
+    cut[long] = cut[long] + "…"
+    return _escape_all(cut) + _escape_all(extras)
 
 
 def _with_ticks(parts: pd.DataFrame, rows: pd.Index) -> pd.DataFrame:
