@@ -81,12 +81,18 @@ def ficha_pdf(text: str, encrypt: str | None = None, split_rows: bool = False) -
         encrypt=encrypt,
     )
     flowables = []
-    # A PDF draws glyphs: decomposed accents (NFD, a text-file spelling) are the same letters, drawn precomposed.
-    # The standard fonts have no glyph for a lone combining accent, which would come back as another letter.
-    for block in _blocks(unicodedata.normalize("NFC", text)):
+    for block in _blocks(_drawable(text)):
         flowables += _render(block, document.width, split_rows)
     document.build(flowables, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
+
+
+def _drawable(text: str) -> str:
+    """The text as a PDF shows it: decomposed accents (NFD, a text-file spelling) drawn as the precomposed letters,
+    invisible format characters (zero-width spaces, bidi marks) not drawn at all. The standard fonts have no glyph
+    for either, and reportlab would draw another letter in their place."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def _blocks(text: str) -> list[_Block]:

@@ -289,6 +289,53 @@ MUTATIONS += [
 ]
 
 
+# The ETL's promises: the contract's docs, the identity of ministries, safe targets, duplicates, incremental builds.
+MUTATIONS += [
+    Mutation(
+        "schema-docs-column-documented-under-another-table",
+        "docs/esquema.md",
+        "| `linea` | INTEGER | línea del producto que declara el vínculo |\n",
+        "",
+        ("tests/test_schema_docs.py",),
+    ),
+    Mutation(
+        "names-ignore-the-reference",
+        "etl/loader.py",
+        "coalesce(r.ministerio, e.oficial, m.nombre) as nombre",
+        "m.nombre as nombre",
+        ("tests/test_names.py",),
+    ),
+    Mutation(
+        "names-fallback-not-made-official",
+        "etl/loader.py",
+        "coalesce(r.ministerio, e.oficial, m.nombre) as nombre",
+        "coalesce(r.ministerio, m.nombre) as nombre",
+        ("tests/test_names.py",),
+    ),
+    Mutation(
+        "db-target-not-ours-overwritten",
+        "etl/build.py",
+        "    if replace or not os.path.lexists(db_path):\n        return\n",
+        "    return\n",
+        ("tests/test_safe_target.py",),
+    ),
+    Mutation(
+        "duplicates-by-working-directory",
+        "etl/sources.py",
+        "    return os.path.abspath(path)\n",
+        "    return os.path.relpath(path)\n",
+        ("tests/test_safe_target.py", "tests/test_duplicates.py"),
+    ),
+    Mutation(
+        "incremental-reuses-changed-files",
+        "etl/build.py",
+        "return record if record is not None and record.sha256 == item.sha256 else None",
+        "return record",
+        ("tests/test_incremental.py",),
+    ),
+]
+
+
 def _tracked_tree(target: Path) -> None:
     """Copy the files git tracks (and untracked, not ignored ones) into `target`."""
     listed = subprocess.run(
