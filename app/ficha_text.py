@@ -34,10 +34,6 @@ def client_line(row) -> str:
     return f"{row['Número']}. {row['Cliente']} ({quantity(row['Cuantificación'], row['Cuantificación (texto de la ficha)'])})"
 
 
-def clients_text(clientes: pd.DataFrame) -> str:
-    return "\n".join(client_line(row) for _, row in clientes.iterrows())
-
-
 def products_text(productos: pd.DataFrame, clientes: pd.DataFrame, flows: pd.DataFrame) -> list[str]:
     """One block per product: name, description, both approaches, then its clients by name, one a line."""
     by_number = {row["Número"]: row for _, row in clientes.iterrows()}

@@ -6,7 +6,6 @@ older contract. Each case gets one Spanish sentence that names the file and how 
 file is sound. The expected tables and columns come from the ETL's schema constant, never from a second list.
 """
 
-import errno
 import functools
 import logging
 from pathlib import Path
@@ -15,8 +14,8 @@ import duckdb
 
 from app.filters import printable
 from etl import loader
+from etl.errors import OS_CAUSES
 
-VERSION_KEY = "version_esquema"
 # `make build` repairs a damaged database of ours when its manifest vouches for it; without one, the ETL takes
 # the file for someone else's and wants `--reemplazar` (etl/build.py), which the message says.
 REBUILD = (
@@ -25,13 +24,6 @@ REBUILD = (
 )
 _ALIAS = "revisada"
 _SHOWN_MISSING = 6  # missing columns named in the message; the rest are counted
-
-_OS_CAUSES = {
-    errno.EACCES: "permiso denegado",
-    errno.EPERM: "permiso denegado",
-    errno.EISDIR: "es una carpeta, no un archivo",
-    errno.EIO: "error de entrada/salida del disco",
-}
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +54,7 @@ def inspect(path: Path) -> str | None:
         with path.open("rb") as handle:
             head = handle.read(12)
     except OSError as error:
-        cause = _OS_CAUSES.get(error.errno, "el sistema no permite leerla")
+        cause = OS_CAUSES.get(error.errno, "el sistema no permite leerla")
         return f"No se puede leer la base `{path}`: {cause}. {REBUILD}"
     if head[8:12] != loader.DUCKDB_MAGIC:
         return _foreign(path, "no es un archivo de DuckDB")
@@ -88,11 +80,11 @@ def _contract_fault(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
             return _older(path, "no tiene la tabla «metadatos» con su versión")
         return _foreign(path, "no tiene las tablas de una base de fichas")
     row = con.execute(
-        f"select max(valor) from {_ALIAS}.metadatos where clave = $clave", {"clave": VERSION_KEY}
+        f"select max(valor) from {_ALIAS}.metadatos where clave = $clave", {"clave": loader.SCHEMA_VERSION_KEY}
     ).fetchone()
     version = row[0] if row else None
     if version is None:
-        return _older(path, f"no declara su versión (`{VERSION_KEY}`)")
+        return _older(path, f"no declara su versión (`{loader.SCHEMA_VERSION_KEY}`)")
     if version != loader.SCHEMA_VERSION:
         return _older(path, f"es de la versión {printable(version, 12)} del formato")
     if missing := _missing(found, expected_columns()):

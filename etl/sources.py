@@ -1,6 +1,5 @@
 """Find the input files and read them, turning every file-system failure into a Spanish reason."""
 
-import errno
 import functools
 import hashlib
 import os
@@ -9,6 +8,8 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from etl.errors import os_cause
 
 SUFFIXES = {".txt", ".md", ".pdf"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -160,7 +161,7 @@ def read(path: Path) -> Source:
                 f"El archivo pesa {size // 1_048_576} MB; una ficha real pesa pocos KB (máximo 10 MB).",
             )
     except OSError as error:
-        return Source(archivo, "", None, f"No se puede leer {what}: {_reason(error)}.")
+        return Source(archivo, "", None, f"No se puede leer {what}: {os_cause(error)}.")
     return Source(archivo, hashlib.sha256(content).hexdigest(), content, identity=settled)
 
 
@@ -176,19 +177,3 @@ def _not_regular(mode: int) -> str | None:
         (stat.S_ISBLK, "un dispositivo"),
     ]
     return next((name for test, name in kinds if test(mode)), "un archivo especial")
-
-
-_REASONS = {
-    errno.EACCES: "permiso denegado",
-    errno.EPERM: "permiso denegado",
-    errno.ENOENT: "no existe (¿un enlace simbólico roto?)",
-    errno.ELOOP: "los enlaces simbólicos forman un bucle",
-    errno.ENXIO: "no es un archivo común",
-    errno.EIO: "error de entrada/salida del disco",
-    errno.ENAMETOOLONG: "la ruta es demasiado larga",
-}
-
-
-def _reason(error: OSError) -> str:
-    """Spanish reason for a failed read; the system's own (English) text only for unusual errors."""
-    return _REASONS.get(error.errno, error.strerror or str(error))
