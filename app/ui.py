@@ -97,8 +97,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         state[_SEEDED] = True
     for name in KEYS:  # a rebuilt database may have dropped a selected value
         state[name] = [value for value in state.get(name, []) if value in known[name]]
-    current = Filters(**{name: tuple(state[name]) for name in KEYS})
-    counts, labels = _filter_counts(snap, current), filter_labels(snap)
+    counts, labels = _filter_counts(snap, _selected()), filter_labels(snap)
     with st.sidebar:
         st.header("Filtros")
         for dimension in DIMENSIONS:
@@ -117,7 +116,7 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         st.button("Restablecer filtros", on_click=_reset_filters, key="reset_filters", width="stretch")
         if state.get(_NOTICE):
             st.warning("Se ignoraron valores desconocidos de la dirección (URL): " + ", ".join(state[_NOTICE][:10]))
-    chosen = Filters(**{name: tuple(state[name]) for name in KEYS})
+    chosen = _selected()  # after the widgets: what the user just picked
     url = to_url(chosen)
     for name in KEYS:
         if name in url:
@@ -125,6 +124,11 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         elif name in st.query_params:
             del st.query_params[name]
     return chosen
+
+
+def _selected() -> Filters:
+    """The filter the sidebar's widgets hold now."""
+    return Filters(**{name: tuple(st.session_state[name]) for name in KEYS})
 
 
 def set_context(snap: db.Snapshot, filters: Filters) -> None:
