@@ -5,6 +5,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -256,14 +257,21 @@ def _copied(fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
 def _prune(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) -> None:
     """In a copy of the previous database, delete every row not kept: what remains is what `_copy_previous` would
     have copied. `archivos` and `metadatos` are written anew."""
-    con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
-    con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
-    try:
+    with _copies_registered(con, fichas, files):
         for table in _ficha_tables(con):
             con.execute(f"delete from {table} where ficha_id not in (select ficha_id from copied_fichas)")
         con.execute("delete from problemas where archivo not in (select archivo from copied_files)")
         con.execute("delete from archivos")
         con.execute("delete from metadatos")
+
+
+@contextmanager
+def _copies_registered(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) -> Iterator[None]:
+    """`copied_fichas` (ficha_id) and `copied_files` (archivo): what comes from the previous database."""
+    con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
+    con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
+    try:
+        yield
     finally:
         con.unregister("copied_fichas")
         con.unregister("copied_files")
@@ -286,20 +294,17 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path, fichas: list[
     """
     con.execute("attach $path as previous (read_only)", {"path": str(previous)})
     try:
-        con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
-        con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
-        for table in _ficha_tables(con):  # identifiers from our own schema, never from input
+        with _copies_registered(con, fichas, files):
+            for table in _ficha_tables(con):  # identifiers from our own schema, never from input
+                con.execute(
+                    f"insert into {table} by name select * from previous.{table} "
+                    "where ficha_id in (select ficha_id from copied_fichas)"
+                )
             con.execute(
-                f"insert into {table} by name select * from previous.{table} "
-                "where ficha_id in (select ficha_id from copied_fichas)"
+                "insert into problemas by name select * from previous.problemas "
+                "where archivo in (select archivo from copied_files)"
             )
-        con.execute(
-            "insert into problemas by name select * from previous.problemas "
-            "where archivo in (select archivo from copied_files)"
-        )
     finally:
-        con.unregister("copied_fichas")
-        con.unregister("copied_files")
         con.execute("detach previous")
 
 
