@@ -51,8 +51,8 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "charts-unsorted",
         "app/figures.py",
-        """data = data.sort_values(["_value", "name"], ascending=[False, True], na_position="last").head(limit)""",
-        """data = data.head(limit)""",
+        """chosen = parts.sort_values(["_value", "name"], ascending=[False, True], na_position="last").head(limit)""",
+        """chosen = parts.head(limit)""",
         (CHARTS,),
     ),
     Mutation(
