@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, figures, queries, ui
+from app import charts, ficha_picker, figures, queries, ui
 
 page = ui.start_page("cobertura")
 snap, filters = page.snap, page.filters
@@ -39,8 +39,7 @@ page.table(
 
 st.header("Vínculos entre objetivos de una ficha")
 ui.explain("Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna).")
-labels = queries.ficha_labels(snap, filters)
-chosen = st.selectbox("Ficha", list(labels), format_func=labels.get, key="cobertura_ficha")
+chosen = ficha_picker.choose(snap, filters, "cobertura")
 matrix = queries.link_matrix(snap, chosen)
 if matrix.frame.empty:
     st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")

@@ -208,7 +208,11 @@ def test_ficha_page_shows_the_ficha_in_full(app):
     at = app(ficha="2021-05-70")
     at.switch_page("pages/ficha.py").run()
     assert_clean(at)
-    assert at.selectbox(key="ficha_elegida").value == "2021-05-70"
+    assert [at.selectbox(key=f"ficha_{name}").value for name in ("ministerio", "servicio", "anio")] == [
+        "Ministerio del Interior y Seguridad Pública",
+        "05-70",
+        "2021",
+    ]
     shown = texts(at)
     assert (
         "Servicio: GOBIERNO REGIONAL REGIÓN LOS LAGOS (05-70)\n"
