@@ -67,8 +67,16 @@ def _known_values(snap: db.Snapshot) -> dict[str, set[str]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _filter_counts(snap: db.Snapshot, filters: Filters) -> dict[str, pd.Series]:
-    return options(queries.fichas_index(snap).frame, filters)
+def _filter_options(snap: db.Snapshot, filters: Filters) -> dict[str, dict[str, str]]:
+    """Per dimension, each option -> what it shows: its label and how many fichas the other filters leave it.
+
+    Worded once per filter and shared: formatting 2.000 services' options on every run cost 10–20 ms of CPU.
+    """
+    counts, labels = options(queries.fichas_index(snap).frame, filters), filter_labels(snap)
+    return {
+        name: {value: f"{labels[name].get(value, value)} ({int(count)})" for value, count in counts[name].items()}
+        for name in KEYS
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -97,18 +105,16 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         state[_SEEDED] = True
     for name in KEYS:  # a rebuilt database may have dropped a selected value
         state[name] = [value for value in state.get(name, []) if value in known[name]]
-    counts, labels = _filter_counts(snap, _selected()), filter_labels(snap)
+    shown = _filter_options(snap, _selected())
     with st.sidebar:
         st.header("Filtros")
         for dimension in DIMENSIONS:
             name = dimension.key
             st.multiselect(
                 dimension.label,
-                options=list(counts[name].index),
+                options=list(shown[name]),
                 key=name,
-                format_func=lambda value, c=counts[name], shown=labels[name]: (
-                    f"{shown.get(value, value)} ({int(c.get(value, 0))})"
-                ),
+                format_func=shown[name].get,
                 placeholder="Todos",
                 select_all=False,
                 help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",

@@ -13,7 +13,7 @@ ui.stop_if_empty(by_ficha.frame)
 grouping, order = charts.grouping_controls(["ministerio", "partida"], "cobertura")
 level = grouping.level
 grouped = queries.coverage_by(snap, filters, level)
-charts.show(figures.coverage(grouped.frame, grouping.plural, order), "chart_coverage")
+charts.draw("chart_coverage", snap, grouped, figures.coverage, grouping.plural, order)
 page.table(
     grouped,
     f"Cobertura por {level}",
@@ -44,6 +44,6 @@ matrix = queries.link_matrix(snap, chosen)
 if matrix.frame.empty:
     st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
 else:
-    charts.show(figures.link_heatmap(matrix.frame), "chart_heatmap")
+    charts.draw("chart_heatmap", snap, matrix, figures.link_heatmap)
 page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
 page.workbook_button()

@@ -83,7 +83,7 @@ with links:
     if flows.frame.empty:
         st.info("Esta ficha no declara vínculos entre sus secciones.")
     else:
-        charts.show(figures.sankey(flows.frame, nodes), "chart_sankey")
+        charts.draw("chart_sankey", snap, flows, figures.sankey, nodes)
     sentences = ficha_text.link_sentences(flows.frame)
     page.table(
         queries.Result(sentences, flows.sql, flows.params),

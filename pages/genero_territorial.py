@@ -23,9 +23,9 @@ ui.explain(
 )
 genero, territorial = st.tabs(["Enfoque de género", "Gestión territorial"])
 with genero:
-    charts.show(figures.flag_shares(grouped.frame, "Género", grouping.plural, order), "chart_genero")
+    charts.draw("chart_genero", snap, grouped, figures.flag_shares, "Género", grouping.plural, order)
 with territorial:
-    charts.show(figures.flag_shares(grouped.frame, "Territorial", grouping.plural, order), "chart_territorial")
+    charts.draw("chart_territorial", snap, grouped, figures.flag_shares, "Territorial", grouping.plural, order)
 page.table(
     grouped,
     f"Productos por {level}",
@@ -34,7 +34,7 @@ page.table(
 )
 
 matrix = queries.flags_matrix(snap, filters)
-charts.show(figures.flag_matrix(matrix.frame), "chart_matrix")
+charts.draw("chart_matrix", snap, matrix, figures.flag_matrix)
 page.table(matrix, "Productos según ambos enfoques", "ambos_enfoques", "Productos contados por su par de valores.")
 
 st.header("Productos detrás de cada barra")
