@@ -13,13 +13,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from app import columns, db, downloads, queries, registry
+from app import columns, db, downloads, queries, registry, table_page
 from app.filters import DIMENSIONS, KEYS, Filters, from_url, option_labels, options, to_url
 from formatting import integer
 
 # Up to this many rows a table is sent whole, formatted by pandas Styler (`13.331`, `45,2`); Styler costs about
-# 0,2 s per 1.000 rows on every rerun. Longer tables stay on the server and reach the browser as the user scrolls
-# (`lazy`), their numbers formatted by printf-style strings in the Chilean way too (`grid_layout`).
+# 0,2 s per 1.000 rows on every rerun. Longer tables stay on the server: the screen shows a page of their rows
+# (app/table_page.py), its numbers formatted by printf-style strings in the Chilean way too (`grid_layout`).
 STYLED_ROWS = 300
 MISSING = "—"
 # A table's width at 1.400 px with the sidebar open, and how its columns share it (px, for the grid's font).
@@ -190,17 +190,19 @@ def styled(frame: pd.DataFrame):
 
 
 def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
-    """One table on screen, in Chilean formats, fitted to the page's width: formatted whole when short, streamed
-    to the browser as it scrolls when long."""
+    """One table on screen, in Chilean formats, fitted to the page's width: formatted whole when short; when long,
+    a page of its rows chosen by searching and sorting them all (app/table_page.py)."""
     shown = columns.yes_no(frame)
     long = len(shown) > STYLED_ROWS
-    layout = grid_layout(shown, streamed=long)
     notes = []
     if long:
-        notes.append(
-            f"{integer(len(shown))} filas: la tabla se carga a medida que se recorre y en pantalla los decimales se "
-            "redondean; las descargas traen todas las filas con todos sus decimales."
-        )
+        chosen = table_page.page(shown, key)
+        shown = chosen.rows
+        notes.append(f"{chosen.note} En pantalla los decimales se redondean; las descargas los traen todos.")
+        if shown.empty:
+            st.info("Ninguna fila contiene lo buscado.")
+            return
+    layout = grid_layout(shown, streamed=long)
     if layout.hidden:
         notes.append(
             f"Fuera de pantalla, para que quepa lo principal: {', '.join(layout.hidden)} (están en las descargas y "
@@ -221,10 +223,7 @@ def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
     if layout.row_height:
         options["row_height"] = layout.row_height
         options["height"] = min(_MAX_HEIGHT_PX, min(len(shown), _VISIBLE_ROWS) * layout.row_height + 40)
-    if long:
-        st.dataframe(shown, lazy=True, **options)
-    else:
-        st.dataframe(styled(shown), **options)
+    st.dataframe(shown if long else styled(shown), **options)
 
 
 @dataclass(frozen=True)
