@@ -454,9 +454,10 @@ class PageTables:
         else:
             show_frame(frame, f"{key}_tabla", title)
         self.table_downloads(frame, title, key)
-        with st.expander("Ver SQL"):
-            st.code(result.sql, language="sql")
-            st.code(result.params_sql(), language="sql")
+        sql = st.expander("Ver SQL", key=f"{key}_sql", on_change="rerun")
+        if sql.open:  # drawn only when opened: two highlighted code blocks a table cost every view otherwise
+            sql.code(result.sql, language="sql")
+            sql.code(result.params_sql(), language="sql")
         self.tables[title] = frame
 
     def table_downloads(self, frame: pd.DataFrame, title: str, key: str) -> None:

@@ -21,11 +21,14 @@ ui.explain(
     "Sí, No, o Desconocido cuando la ficha no trae la columna o su valor no es Sí ni No. Las cantidades, al pasar "
     "el cursor y en la tabla."
 )
-genero, territorial = st.tabs(["Enfoque de género", "Gestión territorial"])
-with genero:
-    charts.draw("chart_genero", snap, grouped, figures.flag_shares, "Género", grouping.plural, order)
-with territorial:
-    charts.draw("chart_territorial", snap, grouped, figures.flag_shares, "Territorial", grouping.plural, order)
+# Only the open tab's chart is drawn (a rerun when the reader switches): one Plotly chart less on every view.
+genero, territorial = st.tabs(["Enfoque de género", "Gestión territorial"], key="flags_enfoque", on_change="rerun")
+if genero.open:
+    with genero:
+        charts.draw("chart_genero", snap, grouped, figures.flag_shares, "Género", grouping.plural, order)
+if territorial.open:
+    with territorial:
+        charts.draw("chart_territorial", snap, grouped, figures.flag_shares, "Territorial", grouping.plural, order)
 page.table(
     grouped,
     f"Productos por {level}",

@@ -129,6 +129,9 @@ def test_query_params_restore_the_filter_on_every_page(app):
 
 def test_ver_sql_shows_the_filter_as_named_parameters(app):
     at = app(ministerio=EDUCACION, anio="2021")
+    assert len(at.code) == 0  # "Ver SQL" draws its code only when opened
+    at.session_state["resumen_ministerios_sql"] = True
+    at.run()
     codes = [code.value for code in at.code]
     assert any(
         "list_contains($ministerio, cast(f.ministerio_nombre as varchar))" in code and "?" not in code for code in codes

@@ -77,4 +77,6 @@ def test_cobertura_draws_the_link_matrix_of_the_chosen_ficha(corpus300, open_app
     ministerio, servicio, anio = pickers(at, "cobertura")
     assert len(servicio.options) < len(query(corpus300, "select distinct servicio_id from fichas"))
     chosen = f"{anio.value}-{servicio.value}"
-    assert f"-- $ficha_id = '{chosen}'" in [code.value for code in at.code]  # the matrix's query, under Ver SQL
+    at.session_state["matriz_vinculos_sql"] = True  # open the matrix's "Ver SQL"
+    at.run()
+    assert f"-- $ficha_id = '{chosen}'" in [code.value for code in at.code]
