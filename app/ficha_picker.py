@@ -56,8 +56,9 @@ def choices(snap: db.Snapshot, filters: Filters) -> pd.DataFrame:
 def choose(snap: db.Snapshot, filters: Filters, prefix: str, requested: str | None = None) -> str | None:
     """The ficha the three pickers name, or None when the filter keeps no ficha.
 
-    `requested` (a ficha id from the URL) seeds the pickers when the session has not chosen yet; a choice no longer
-    in the filter falls back to the first ministerio, its first service and that service's newest year.
+    `requested` (a ficha id from the URL) seeds the pickers when the session has not chosen yet. Each picker keeps
+    its choice while it is an option; Streamlit starts it over at the first one (the first service, the newest year)
+    when a choice above it, or the filter, leaves it out.
     """
     fichas = choices(snap, filters)
     if fichas.empty:
@@ -68,25 +69,18 @@ def choose(snap: db.Snapshot, filters: Filters, prefix: str, requested: str | No
         state[keys.ministerio], state[keys.servicio], state[keys.anio] = row["ministerio"], row["servicio"], row["anio"]
     left, middle, right = st.columns([3, 4, 1])
     with left:
-        ministerio = _pick("Ministerio", fichas["ministerio"].unique().tolist(), keys.ministerio)
+        ministerio = st.selectbox("Ministerio", fichas["ministerio"].unique().tolist(), key=keys.ministerio)
     in_ministry = fichas[fichas["ministerio"] == ministerio]
     names = dict(zip(in_ministry["servicio"], in_ministry["label"], strict=False))
     with middle:
-        servicio = _pick(
+        servicio = st.selectbox(
             "Servicio",
             list(names),
-            keys.servicio,
+            key=keys.servicio,
             format_func=names.get,
             help="Escriba parte del nombre para buscarlo. Los servicios del ministerio que deja el filtro.",
         )
     of_service = in_ministry[in_ministry["servicio"] == servicio]
     with right:
-        anio = _pick("Año", of_service["anio"].tolist(), keys.anio)
+        anio = st.selectbox("Año", of_service["anio"].tolist(), key=keys.anio)
     return of_service.index[of_service["anio"] == anio][0]
-
-
-def _pick(label: str, options: list[str], key: str, **widget) -> str:
-    """A selectbox that keeps its choice while it is an option and otherwise starts at the first one."""
-    if st.session_state.get(key) not in options:
-        st.session_state.pop(key, None)
-    return st.selectbox(label, options, index=0, key=key, **widget)

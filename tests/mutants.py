@@ -348,13 +348,6 @@ MUTATIONS += [
         (PICKER, "-k", "sidebar_filter"),
     ),
     Mutation(
-        "picker-keeps-a-service-of-another-ministerio",
-        "app/ficha_picker.py",
-        "if st.session_state.get(key) not in options:",
-        "if False:",
-        (PICKER, "-k", "short_lists"),
-    ),
-    Mutation(
         "table-page-sorts-only-the-first-page",
         "app/table_page.py",
         "kept = frame[contains(frame, text)] if text.strip() else frame",
