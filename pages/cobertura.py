@@ -38,12 +38,18 @@ page.table(
 )
 
 st.header("Vínculos entre objetivos de una ficha")
-ui.explain("Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna).")
-chosen = ficha_picker.choose(snap, filters, "cobertura")
-matrix = queries.link_matrix(snap, chosen)
-if matrix.frame.empty:
-    st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
-else:
-    charts.draw("chart_heatmap", snap, matrix, figures.link_heatmap)
-page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
+# One ficha's drill-down, run and drawn only when opened: three pickers, a heatmap and a table off every other view.
+links = st.expander("Elegir una ficha y ver su matriz de vínculos", key="cobertura_vinculos", on_change="rerun")
+if links.open:
+    with links:
+        ui.explain(
+            "Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna)."
+        )
+        chosen = ficha_picker.choose(snap, filters, "cobertura")
+        matrix = queries.link_matrix(snap, chosen)
+        if matrix.frame.empty:
+            st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
+        else:
+            charts.draw("chart_heatmap", snap, matrix, figures.link_heatmap)
+        page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
 page.workbook_button()

@@ -72,8 +72,12 @@ def test_the_url_opens_its_ficha_and_a_ficha_outside_the_filter_falls_back(corpu
     assert not at.exception and not at.error
 
 
-def test_cobertura_draws_the_link_matrix_of_the_chosen_ficha(corpus300, open_app):
+def test_cobertura_draws_the_link_matrix_of_the_chosen_ficha_when_opened(corpus300, open_app):
     at = open_app(corpus300, "cobertura")
+    assert not [select for select in at.selectbox if select.key.startswith("cobertura_")]  # closed: not drawn
+    assert "chart_heatmap" not in [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")]
+    at.session_state["cobertura_vinculos"] = True
+    at.run()
     ministerio, servicio, anio = pickers(at, "cobertura")
     assert len(servicio.options) < len(query(corpus300, "select distinct servicio_id from fichas"))
     chosen = f"{anio.value}-{servicio.value}"

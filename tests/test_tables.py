@@ -118,7 +118,9 @@ def test_flags_read_si_no():
 def cobertura(real_db, monkeypatch):
     monkeypatch.setenv("FICHAS_DB", str(real_db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
-    return at.switch_page("pages/cobertura.py").run()
+    at.switch_page("pages/cobertura.py").run()
+    at.session_state["cobertura_vinculos"] = True  # open the one-ficha matrix
+    return at.run()
 
 
 def test_the_link_matrix_says_si_or_no_and_missing_values_show_a_dash(cobertura):
