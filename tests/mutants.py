@@ -405,8 +405,22 @@ MUTATIONS += [
     Mutation(
         "long tables in the browser's locale",
         "app/ui.py",
-        'config["format"] = "%\'.,d" if pd.api.types.is_integer_dtype(column) else "%\'.,.0f"',
+        'config["format"] = "%\'.,d" if measure.integer else "%\'.,.0f"',
         'config["format"] = "localized"',
+        ("tests/test_tables.py",),
+    ),
+    Mutation(
+        "table-numbers-measured-by-their-raw-digits",
+        "app/ui.py",
+        'return len(f"{largest:,.{decimals}f}") + int(bool((values < 0).any()))',
+        "return int(values.astype(str).str.len().max())",
+        ("tests/test_tables.py",),
+    ),
+    Mutation(
+        "table-wider-than-the-screen-keeps-every-count",
+        "app/ui.py",
+        "    for unit in [[name] for name in optional] + implied:",
+        "    for unit in [[name] for name in optional]:",
         ("tests/test_tables.py",),
     ),
 ]
