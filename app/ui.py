@@ -423,7 +423,7 @@ def _screen_order(frame: pd.DataFrame, measures: dict[str, _Measure]) -> list[st
     first_number = next((i for i, name in enumerate(names) if measures[name].kind == "number"), None)
     if percents and first_number is not None:
         rest = [name for name in names if name not in percents]
-        at = rest.index(names[first_number]) if names[first_number] in rest else len(rest)
+        at = len([name for name in names[:first_number] if name not in percents])
         names = rest[:at] + percents + rest[at:]
     return names + optional
 
@@ -504,9 +504,11 @@ class PageTables:
         key: str,
         explanation: str | None = None,
         full_text: bool | list[str] = False,
+        screen: pd.DataFrame | None = None,
     ) -> None:
         """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid;
-        a list gives the text of each row, as the page words it."""
+        a list gives the text of each row, as the page words it. `screen` is what the grid shows when it is not
+        the whole table (texts cut short, fewer columns); the downloads keep the whole table."""
         st.header(title)
         if explanation:
             explain(explanation)
@@ -519,7 +521,7 @@ class PageTables:
         elif full_text:
             show_text(frame)
         else:
-            show_frame(frame, f"{key}_tabla", title)
+            show_frame(frame if screen is None else screen, f"{key}_tabla", title)
         self.table_downloads(frame, title, key)
         with st.expander("Ver SQL"):
             st.code(result.sql, language="sql")
