@@ -265,9 +265,10 @@ def _cached_layout(key: str, streamed: bool, _sample: pd.DataFrame) -> GridLayou
 
 def _grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
     """Columns that fit GRID_WIDTH: numbers and codes as narrow as their shown values, percentages first among
-    the numbers, prose sharing the spare width in rows tall enough to read it. When the table is wider than the
-    screen, in turn: identity columns another one implies (OPTIONAL) and counts a percentage or a total implies
-    (`_implied`) leave the screen; headers, names and prose get narrower (`_SQUEEZES`); the last numbers leave.
+    the numbers, prose sharing the spare width in rows tall enough to read it. Identity columns another one
+    implies (OPTIONAL) leave the screen beside prose, and elsewhere when the table is wider than the screen; then,
+    in turn: counts a percentage or a total implies (`_implied`) leave; headers, names and prose get narrower
+    (`_SQUEEZES`); the last numbers leave.
     What leaves the screen stays in the downloads and in the grid's column menu.
 
     A streamed table gets its number formats from printf-style strings (`%'.,d` is `13.331` whatever the
@@ -380,6 +381,8 @@ def _fit(
             order.remove(name)
             hidden.append(name)
 
+    if any(measures[name].kind == "prose" for name in order):  # prose reads better wide: what is implied leaves
+        leave(*[name for name in optional if name in order])
     for unit in [[name] for name in optional] + implied:
         if fits(_SQUEEZES[0]):
             break

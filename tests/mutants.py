@@ -417,6 +417,20 @@ MUTATIONS += [
         ("tests/test_tables.py",),
     ),
     Mutation(
+        "coverage-counts-summed-as-floats",
+        "app/queries.py",
+        'cast(sum(c.om) as bigint) as "Objetivos ministeriales"',
+        'sum(c.om) as "Objetivos ministeriales"',
+        ("tests/test_tables.py", "-k", "every_table"),
+    ),
+    Mutation(
+        "prose-beside-the-identity-it-implies",
+        "app/ui.py",
+        "        leave(*[name for name in optional if name in order])",
+        "        pass",
+        ("tests/test_tables.py",),
+    ),
+    Mutation(
         "table-wider-than-the-screen-keeps-every-count",
         "app/ui.py",
         "    for unit in [[name] for name in optional] + implied:",

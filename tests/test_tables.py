@@ -218,4 +218,12 @@ def test_every_table_of_every_page_fits_the_screen_at_300_fichas(corpus300, monk
         layout = ui.grid_layout(frame, streamed=len(frame) > ui.STYLED_ROWS)
         if sum(on_screen(layout).values()) > ui.GRID_WIDTH:
             too_wide[", ".join(frame.columns[:4])] = on_screen(layout)
+        floats = frame.select_dtypes("float").drop(columns=[c for c in frame if columns.is_percent(c)], errors="ignore")
+        assert not [c for c in floats if floats[c].dropna().eq(floats[c].dropna().round()).all()], "counts as 81,0"
     assert too_wide == {}
+
+
+def test_beside_prose_the_identity_another_column_implies_leaves_the_screen():
+    frame = prose([LONG] * 3).assign(Ministerio="Ministerio de Agricultura")
+    layout = ui.grid_layout(frame)
+    assert "Ministerio" in layout.hidden and layout.columns["Descripción"]["width"] > 400
