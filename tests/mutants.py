@@ -431,6 +431,13 @@ MUTATIONS += [
         ("tests/test_tables.py",),
     ),
     Mutation(
+        "evolucion-shows-the-whole-comparison",
+        "pages/evolucion.py",
+        "            screen=compare.on_screen(changes),\n",
+        "",
+        ("tests/test_evolucion.py", "-k", "short_table"),
+    ),
+    Mutation(
         "table-wider-than-the-screen-keeps-every-count",
         "app/ui.py",
         "    for unit in [[name] for name in optional] + implied:",
