@@ -196,7 +196,7 @@ def test_every_table_of_every_page_fits_the_screen_at_300_fichas(corpus300, monk
 
     monkeypatch.setenv("FICHAS_DB", str(corpus300))
     snap, everything = db.snapshot(), Filters()
-    ficha = next(iter(queries.ficha_labels(snap, everything)))
+    ficha = queries.fichas_index(snap).frame["ficha_id"].iloc[0]
     results = [
         queries.overview_by_ministerio(snap, everything),
         queries.coverage_by_ficha(snap, everything),
