@@ -37,8 +37,23 @@ page.table(
 )
 
 matrix = queries.flags_matrix(snap, filters)
-charts.draw("chart_matrix", snap, matrix, figures.flag_matrix)
-page.table(matrix, "Productos según ambos enfoques", "ambos_enfoques", "Productos contados por su par de valores.")
+flag_values = list(figures.FLAG_COLORS)  # Sí, No, Desconocido
+crossed = (  # on screen as the 3 × 3 table it is (a chart of the same nine numbers cost a Plotly chart a view)
+    matrix.frame.pivot(index="Enfoque de género", columns="Gestión territorial", values="Productos")
+    .reindex(index=flag_values, columns=flag_values)
+    .fillna(0)
+    .astype(int)
+    .rename(columns=lambda value: f"Territorial: {value}")
+    .reset_index()
+)
+page.table(
+    matrix,
+    "Productos según ambos enfoques",
+    "ambos_enfoques",
+    "Productos contados por su par de valores: el enfoque de género en las filas, la gestión territorial en las "
+    "columnas (las descargas traen un par por fila).",
+    screen=crossed,
+)
 
 st.header("Productos detrás de cada barra")
 group_names = dict(zip(grouped.frame[grouping.key], figures.marks(grouped.frame)["label"], strict=True))

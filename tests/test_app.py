@@ -7,7 +7,7 @@ from helpers import ROOT, assert_clean, metrics, shown_table
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from app import registry
+from app import registry, ui
 
 PAGES = [page.file for page in registry.FILE_PAGES]
 # Filters select identities: the official name of partida 09, the services' partida-capítulo.
@@ -283,3 +283,15 @@ def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
     assert_clean(at)
     grouped = shown_table(at, "Productos por servicio")
     assert grouped["Género: Desconocido"].sum() > 0 and len(grouped) > 50
+
+
+def test_both_flags_read_as_a_three_by_three_table_and_download_a_pair_a_row(app):
+    at = app("genero_territorial")
+    assert_clean(at)
+    crossed = shown_table(at, "Productos según ambos enfoques")
+    assert crossed["Enfoque de género"].tolist() == ["Sí", "No", "Desconocido"]
+    assert list(crossed.columns[1:]) == ["Territorial: Sí", "Territorial: No", "Territorial: Desconocido"]
+    assert int(crossed.iloc[:, 1:].to_numpy().sum()) == int(metrics(app())["Productos estratégicos"])
+    assert [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")] == ["chart_genero"]
+    rows = at.session_state[ui.DOWNLOADS]["ambos_enfoques.csv"]().decode("utf-8-sig").splitlines()
+    assert rows[0] == "Enfoque de género;Gestión territorial;Productos"
