@@ -41,6 +41,7 @@ class Target:
     name: str
     server: Server
     path: str  # after the server's address
+    heading: str = ""  # the page's title (h1), when known: a page that shows another one's is a wrong address
 
 
 @dataclasses.dataclass
@@ -93,6 +94,8 @@ def _load(context, target: Target) -> tuple[float, int]:
         seconds = time.perf_counter() - start
         if tab.locator(ERRORS).count():
             raise RuntimeError(f"{target.name} showed an error: {tab.locator(ERRORS).first.inner_text()[:500]}")
+        if target.heading and (shown := tab.locator("h1").first.inner_text().strip()) != target.heading:
+            raise RuntimeError(f"{target.name} at /{target.path} showed «{shown}», not «{target.heading}»")
         return seconds, received[0]
     finally:
         tab.close()
