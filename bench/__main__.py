@@ -24,7 +24,7 @@ from pathlib import Path
 from app import registry
 from bench import antes, browser, measure, pdfs
 from bench.generator import generate
-from bench.server import TICKS_PER_SECOND, serving
+from bench.server import serving
 from formatting import decimal, integer
 
 DEFAULT_SIZES = [10000]
@@ -256,12 +256,7 @@ def antes_table(size: int, result: SizeResult, rev: str) -> list[str]:
     return [
         f"Antes y ahora con {integer(size)} fichas: las páginas de {rev} (su ETL, su panel) en las mismas rondas",
         _render(header, rows),
-        f"Ruido: la página mínima varió entre rondas {decimal(100 * noise.p50_spread, 1)} % en tiempo y "
-        f"{decimal(100 * noise.cpu_spread, 1)} % en CPU (desviación estándar, de la mediana de las desviaciones; en "
-        f"CPU, al menos lo que distingue un reloj de {integer(TICKS_PER_SECOND)} tics/s); "
-        f"con {noise.loads} cargas, el margen de una razón es ±{decimal(100 * noise.p50, 1)} % en p50 y "
-        f"±{decimal(100 * noise.cpu, 1)} % en CPU (dos errores estándar, a lo más "
-        f"{decimal(100 * antes.MAX_MARGIN, 0)} %): «no más lenta» es ahora/antes ≤ 1 + margen en ambas.",
+        *antes.describe(noise),
         f"ETL de {rev}, construcción completa de las mismas fichas: {decimal(result.antes_etl, 2)} s "
         f"(el de ahora: {decimal(result.figures['etl'], 2)} s).",
     ]

@@ -24,6 +24,7 @@ from pathlib import Path
 from bench import browser
 from bench.measure import ROOT
 from bench.server import TICKS_PER_SECOND, serving
+from formatting import decimal, integer
 
 ENTRYPOINT = "dashboard.py"
 MAX_MARGIN = 0.10  # a margin wider than this could hide a real regression: a noisier run flags pages instead
@@ -119,14 +120,30 @@ class Margins:
     cpu_spread: float
 
     @property
-    def p50(self) -> float:
+    def p50_wanted(self) -> float:
         """Two standard errors of the ratio of two medians of `loads` loads: each median's is σ·√(π/2n)."""
-        return min(MAX_MARGIN, 2 * self.p50_spread * math.sqrt(math.pi / self.loads))
+        return 2 * self.p50_spread * math.sqrt(math.pi / self.loads)
+
+    @property
+    def cpu_wanted(self) -> float:
+        """Two standard errors of the ratio of two means of `loads` views: each mean's is σ/√n."""
+        return 2 * self.cpu_spread * math.sqrt(2 / self.loads)
+
+    @property
+    def p50(self) -> float:
+        return min(MAX_MARGIN, self.p50_wanted)
 
     @property
     def cpu(self) -> float:
-        """Two standard errors of the ratio of two means of `loads` views: each mean's is σ/√n."""
-        return min(MAX_MARGIN, 2 * self.cpu_spread * math.sqrt(2 / self.loads))
+        return min(MAX_MARGIN, self.cpu_wanted)
+
+    @property
+    def wanted(self) -> float:
+        return max(self.p50_wanted, self.cpu_wanted)
+
+    @property
+    def capped(self) -> bool:
+        return self.wanted > MAX_MARGIN
 
 
 def margins(bare: browser.Loads) -> Margins:
@@ -146,3 +163,24 @@ def verdict(now: browser.Loads, before: browser.Loads, noise: Margins) -> str:
         if ratio > 1 + margin
     ]
     return f"MÁS LENTA ({' y '.join(slower)})" if slower else "no más lenta"
+
+
+def _percent(fraction: float) -> str:
+    return f"{decimal(100 * fraction, 1)} %"
+
+
+def describe(noise: Margins) -> list[str]:
+    """The noise of the run and the margin it gives, in Spanish, under the comparison table."""
+    lines = [
+        f"Ruido: entre rondas, la página mínima varió {_percent(noise.p50_spread)} en tiempo y "
+        f"{_percent(noise.cpu_spread)} en CPU (desviación estándar estimada por la mediana de las desviaciones; la de "
+        f"CPU, nunca menos que la resolución del reloj, {integer(TICKS_PER_SECOND)} tics/s). Con {noise.loads} cargas "
+        f"eso da un margen de +{_percent(noise.p50)} en p50 y +{_percent(noise.cpu)} en CPU (dos errores estándar de "
+        f"la razón, a lo más {_percent(MAX_MARGIN)}): «no más lenta» es ahora/antes ≤ 1 + margen en ambas.",
+    ]
+    if noise.capped:
+        lines.append(
+            f"Este ruido pedía un margen de {_percent(noise.wanted)}, más que el tope: una página «MÁS LENTA» por "
+            "menos que eso puede ser ruido; repita con más cargas (--loads) antes de concluir."
+        )
+    return lines
