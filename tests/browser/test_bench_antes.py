@@ -35,9 +35,9 @@ def test_antes_builds_with_its_own_etl_and_serves_its_own_pages(browser, tmp_pat
     with antes.served(before, db, log) as old:
         targets = [target for page in registry.PAGES for target in antes.targets(page.short, old)]
         assert [target.name for target in targets] == [antes.label(page.short) for page in antes.PAGES]
-        results = bench_browser.measure(targets, 1, say=lambda _: None)
+        results = bench_browser.measure_in(browser, targets, 1, say=lambda _: None)
         assert all(loads.sent[0] > 0 and loads.cpu[0] > 0 for loads in results.values()), results
         swapped = bench_browser.Target("Cobertura (antes)", old, "calidad", "Cobertura de objetivos")
         with pytest.raises(RuntimeError, match="showed «Calidad de datos», not «Cobertura de objetivos»"):
-            bench_browser.measure([swapped], 1, say=lambda _: None)
+            bench_browser.measure_in(browser, [swapped], 0, say=lambda _: None)  # its first load
     assert "Traceback" not in log.read_text()
