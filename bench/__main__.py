@@ -238,18 +238,18 @@ def pages_table(size: int, result: SizeResult) -> str:
 def antes_table(size: int, result: SizeResult, rev: str) -> list[str]:
     """Each of today's pages over the same page at REV, loaded in the same rounds, with a verdict against the noise."""
     noise = antes.margins(result.pages[BARE_NAME])
-    header = ["Página", "p50 ahora (s)", "p50 antes (s)", "ahora/antes", "CPU/vista ahora (s)", "CPU antes (s)",
-              "ahora/antes", "KB/vista ahora", "KB antes", "Veredicto"]  # fmt: skip
+    header = ["Página", "p50 ahora (s)", "p50 antes (s)", "ahora/antes", "Rondas ahora > antes", "CPU/vista ahora (s)",
+              "CPU antes (s)", "ahora/antes", "KB/vista ahora", "KB antes", "Veredicto"]  # fmt: skip
     rows = []
     for page in registry.PAGES:
         now, before = result.pages[page.short], result.antes.get(page.short)
         if before is None:
-            rows.append([page.short, decimal(now.p50, 2), "—", "—", decimal(now.cpu_per_view, 3), "—", "—",
+            rows.append([page.short, decimal(now.p50, 2), "—", "—", "—", decimal(now.cpu_per_view, 3), "—", "—",
                          integer(now.kb_per_view), "—", "sin antes (página nueva)"])  # fmt: skip
             continue
         rows.append([
             page.short, decimal(now.p50, 2), decimal(before.p50, 2), decimal(now.p50 / before.p50, 2),
-            decimal(now.cpu_per_view, 3), decimal(before.cpu_per_view, 3),
+            antes.rounds_slower(now, before), decimal(now.cpu_per_view, 3), decimal(before.cpu_per_view, 3),
             decimal(now.cpu_per_view / before.cpu_per_view, 2), integer(now.kb_per_view),
             integer(before.kb_per_view), antes.verdict(now, before, noise),
         ])  # fmt: skip

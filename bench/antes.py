@@ -153,6 +153,12 @@ def margins(bare: browser.Loads) -> Margins:
     return Margins(len(bare.seconds), spread(bare.seconds), max(spread(bare.cpu), resolution))
 
 
+def rounds_slower(now: browser.Loads, before: browser.Loads) -> str:
+    """In how many rounds today's page took longer than the old one loaded right after it: with no real change,
+    about half (all of 5 by chance: 1 time in 32), whatever the noise between rounds."""
+    return f"{sum(a > b for a, b in zip(now.seconds, before.seconds, strict=True))}/{len(now.seconds)}"
+
+
 def verdict(now: browser.Loads, before: browser.Loads, noise: Margins) -> str:
     slower = [
         what

@@ -8,7 +8,7 @@ import pytest
 
 from app import registry
 from bench import antes
-from bench.__main__ import main
+from bench.__main__ import BARE_NAME, SizeResult, antes_table, main
 from bench.browser import Loads
 from bench.server import TICKS_PER_SECOND
 
@@ -58,6 +58,22 @@ def test_cpu_noise_is_never_below_the_clock_resolution():
     tick = 1 / TICKS_PER_SECOND
     assert exact.cpu_spread == pytest.approx(tick / 6**0.5 / 0.2)
     assert antes.verdict(loads([1.0] * 5, [0.2 + tick / 5] * 5), loads([1.0] * 5, [0.2] * 5), exact) == "no más lenta"
+
+
+def test_rounds_slower_counts_the_rounds_where_todays_page_took_longer_than_the_old_one_beside_it():
+    assert antes.rounds_slower(loads([2.0, 2.0, 2.0, 1.0, 1.0], [0.1] * 5), loads([1.5] * 5, [0.1] * 5)) == "3/5"
+
+
+def test_the_comparison_table_has_every_page_and_a_verdict_for_each_that_existed_before():
+    pages = {BARE_NAME: STEADY, **{page.short: loads([2.0] * 5, [0.2] * 5) for page in registry.PAGES}}
+    old = {page.short: loads([1.0] * 5, [0.2] * 5) for page in antes.PAGES}
+    table = "\n".join(antes_table(10, SizeResult({"etl": 3.0}, pages, 100.0, old, 4.0), "10757ba"))
+    rows = {line.split("  ")[0]: line for line in table.splitlines()}
+    assert rows["Evolución"].endswith("sin antes (página nueva)")
+    for page in antes.PAGES:
+        assert "2,00" in rows[page.short] and "5/5" in rows[page.short]
+        assert rows[page.short].endswith("MÁS LENTA (p50)")
+    assert "ETL de 10757ba, construcción completa de las mismas fichas: 4,00 s (el de ahora: 3,00 s)." in table
 
 
 def test_a_rev_that_is_not_a_commit_is_refused_before_any_work(tmp_path, capsys):
