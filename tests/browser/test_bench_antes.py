@@ -1,8 +1,8 @@
 """`python -m bench --antes REV`, the browser half: REV's tree exported, its database built from the same fichas by
 its own ETL, its own dashboard serving every old page at the address the benchmark lists, checked by the heading.
 
-The whole `python -m bench --antes` is not run here: even at 12 fichas and 2 loads it loads 17 pages three times
-each (today's seven, the old six, the bare ones) and took 194 s on the shared 2-core machine; this test runs the
+The whole `python -m bench --antes` is not run here: even at 12 fichas and 2 loads it loads 15 pages three times
+each (today's seven, the old six, the two bare ones) and took 194 s on the shared 2-core machine; this test runs the
 same functions on the old pages alone.
 """
 
