@@ -1,7 +1,7 @@
 """`python -m bench --antes REV`: the verdict «no más lenta» against a noise margin measured in the same run, the
 old commit's pages matched to today's, and a clear refusal of a REV that is not a commit.
 
-The browser half (REV exported, built by its own ETL, served by its own dashboard) is tests/browser/test_bench_antes.py.
+The browser half (REV exported, built by its own ETL, served by its own dashboard) is tests/browser/test_bench_antes_in_browser.py.
 """
 
 import pytest
