@@ -482,6 +482,33 @@ MUTATIONS += [
 ]
 
 
+# The benchmark's comparison with an earlier commit (bench/antes.py): the margin that decides «no más lenta».
+MUTATIONS += [
+    Mutation(
+        "antes-margin-uncapped",
+        "bench/antes.py",
+        "return min(MAX_MARGIN, self.p50_wanted)",
+        "return self.p50_wanted",
+        ("tests/test_bench_antes.py",),
+    ),
+    Mutation(
+        "antes-cpu-noise-below-the-clock",
+        "bench/antes.py",
+        "max(spread(bare.cpu), resolution)",
+        "spread(bare.cpu)",
+        ("tests/test_bench_antes.py",),
+    ),
+    Mutation(
+        "antes-verdict-ignores-cpu",
+        "bench/antes.py",
+        """            ("CPU", now.cpu_per_view / before.cpu_per_view, noise.cpu),
+""",
+        "",
+        ("tests/test_bench_antes.py",),
+    ),
+]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python tests/mutants.py", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="mutations to run (default: all)")
