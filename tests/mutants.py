@@ -184,7 +184,7 @@ MUTATIONS += [
     Mutation(
         "filter-options-do-not-narrow",
         "app/filters.py",
-        "mask &= fichas[other].isin(values)",
+        "mask &= fichas[name].isin(values)",
         "pass",
         ("tests/test_app.py", "-k", "choosing_a_ministerio"),
     ),
