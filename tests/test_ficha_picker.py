@@ -51,9 +51,7 @@ def test_three_short_lists_name_one_ficha(corpus300, open_app):
 
 
 def test_the_pickers_keep_to_the_sidebar_filter(corpus300, open_app):
-    servicio_id, ministerio = query(corpus300, "select servicio_id, ministerio_nombre from fichas order by 1 limit 1")[
-        0
-    ]
+    (servicio_id, ministerio), *_ = query(corpus300, "select servicio_id, ministerio_nombre from fichas order by 1")
     at = open_app(corpus300, "ficha", servicio=servicio_id, anio="2024")
     assert [len(picker.options) for picker in pickers(at, "ficha")] == [1, 1, 1]
     assert [picker.value for picker in pickers(at, "ficha")] == [ministerio, servicio_id, "2024"]
