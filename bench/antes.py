@@ -94,9 +94,9 @@ def served(antes: Antes | None, db: Path, log: Path):
         yield server
 
 
-def targets(short: str, server) -> list[browser.Target]:
+def targets(short: str, server, pages: tuple[OldPage, ...] = PAGES) -> list[browser.Target]:
     """The old page compared with today's page `short`, if it had one."""
-    return [browser.Target(label(page.short), server, page.path, page.heading) for page in PAGES if page.short == short]
+    return [browser.Target(label(page.short), server, page.path, page.heading) for page in pages if page.short == short]
 
 
 def split(results: dict[str, browser.Loads]) -> tuple[dict[str, browser.Loads], dict[str, browser.Loads]]:
