@@ -42,16 +42,28 @@ def grouping_controls(levels: list[str], key: str) -> tuple[queries.Grouping, st
     """ "Agrupar por" (the first level by default) and "Ordenar por" side by side: the grouping and the order."""
     grouping_column, order_column = st.columns([2, 1])
     with grouping_column:
-        level = st.segmented_control(
-            "Agrupar por",
-            levels,
-            default=levels[0],
-            format_func=lambda level: queries.GROUPINGS[level].label,
-            key=f"{key}_nivel",
-        )
+        grouping = grouping_control(levels, key)
     with order_column:
         order = order_control(f"{key}_orden")
-    return queries.GROUPINGS[level or levels[0]], order
+    return grouping, order
+
+
+def grouping_control(levels: list[str], key: str) -> queries.Grouping:
+    """ "Agrupar por": the same widget (one key, one state) in every section of a page that draws it, so the
+    reader's choice follows them from one section to another."""
+    st.segmented_control(
+        "Agrupar por",
+        levels,
+        default=levels[0],
+        format_func=lambda level: queries.GROUPINGS[level].label,
+        key=f"{key}_nivel",
+    )
+    return chosen_grouping(levels, key)
+
+
+def chosen_grouping(levels: list[str], key: str) -> queries.Grouping:
+    """The grouping `grouping_control` holds, also where it is not drawn (a closed section's table)."""
+    return queries.GROUPINGS[st.session_state.get(f"{key}_nivel") or levels[0]]
 
 
 def order_control(key: str) -> str:

@@ -4,7 +4,8 @@ import gc
 import hashlib
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -496,18 +497,38 @@ class PageTables:
 
     Every download's bytes come from a zero-argument builder, built only when the button is clicked; the
     builders of the page's last run are kept in the session under DOWNLOADS, so a test can call each one.
+    A table in a closed section (`section`) is not drawn, but still goes into the workbook: its query runs when
+    the workbook is built.
     """
 
     def __init__(self, page: str, slug: str, snap: db.Snapshot, filters: Filters):
         self.page, self.slug, self.snap, self.filters = page, slug, snap, filters
-        self.tables: dict[str, pd.DataFrame] = {}
+        self.tables: dict[str, pd.DataFrame | Callable[[], pd.DataFrame]] = {}
+        self._drawing = True
         self.downloads: dict[str, Callable[[], bytes]] = {}
         st.session_state[DOWNLOADS] = self.downloads
         self._slot = st.container()
 
+    def sections(self, *labels: str) -> list:
+        """The page's sections as tabs, of which only the open one runs and is drawn: what the browser spends on a
+        view is building each chart, table and widget on screen. The open one is in the URL (`?<slug>_seccion=`),
+        so a shared link opens where it was; a link without it opens on the first."""
+        return list(st.tabs(list(labels), key=f"{self.slug}_seccion", bind="query-params"))
+
+    @contextmanager
+    def section(self, tab) -> Iterator[bool]:
+        """Inside one of `sections`: yields whether it is open. Its tables are drawn when it is; when it is not,
+        `table` only lists them for the page's workbook."""
+        self._drawing = bool(tab.open)
+        try:
+            with tab:
+                yield self._drawing
+        finally:
+            self._drawing = True
+
     def table(
         self,
-        result: queries.Result,
+        result: queries.Result | Callable[[], queries.Result],
         title: str,
         key: str,
         explanation: str | None = None,
@@ -516,7 +537,13 @@ class PageTables:
     ) -> None:
         """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid;
         a list gives the text of each row, as the page words it. `screen` is what the grid shows when it is not
-        the whole table (texts cut short, fewer columns); the downloads keep the whole table."""
+        the whole table (texts cut short, fewer columns); the downloads keep the whole table. `result` may be the
+        call that returns it: in a closed section it runs only if the workbook is downloaded."""
+        if not self._drawing:
+            self.tables[title] = lambda: (result() if callable(result) else result).frame
+            return
+        if callable(result):
+            result = result()
         st.header(title)
         if explanation:
             explain(explanation)
@@ -544,12 +571,14 @@ class PageTables:
         self._button(right, "Excel", f"{key}.xlsx", XLSX, lambda: downloads.xlsx_bytes({title: frame}), f"{key}_xlsx")
 
     def workbook_button(self) -> None:
-        """Offer, at the top of the page, one workbook with every table shown and a first sheet saying what it is."""
+        """Offer, at the top of the page, one workbook with every table of the page (closed sections too) and a first
+        sheet saying what it is."""
         tables = dict(self.tables)
 
         def workbook() -> bytes:
             files = queries.source_files(self.snap, self.filters).frame["Archivo"].tolist()
-            return downloads.page_workbook(self.page, describe(self.snap, self.filters), files, datetime.now(), tables)
+            frames = {title: table() if callable(table) else table for title, table in tables.items()}
+            return downloads.page_workbook(self.page, describe(self.snap, self.filters), files, datetime.now(), frames)
 
         self._button(
             self._slot,

@@ -1,47 +1,57 @@
 """Cobertura de objetivos: which ministry objectives, institutional objectives and clients are picked up."""
 
+from functools import partial
+
 import streamlit as st
 
 from app import charts, ficha_picker, figures, queries, ui
 
+LEVELS = ["ministerio", "partida"]
+
 page = ui.start_page("cobertura")
 snap, filters = page.snap, page.filters
 
-by_ficha = queries.coverage_by_ficha(snap, filters)
-ui.stop_if_empty(by_ficha.frame)
+ui.stop_if_empty(queries.coverage_by_ficha(snap, filters).frame)
 
-grouping, order = charts.grouping_controls(["ministerio", "partida"], "cobertura")
-level = grouping.level
-grouped = queries.coverage_by(snap, filters, level)
-charts.draw("chart_coverage", snap, grouped, figures.coverage, grouping.plural, order)
-page.table(
-    grouped,
-    f"Cobertura por {level}",
-    f"cobertura_por_{level}",
-    "Cada porcentaje suma lo cubierto en todas las fichas del grupo y lo divide por el total del grupo: "
-    "objetivos ministeriales citados por al menos un objetivo institucional, objetivos institucionales con al menos "
-    "un producto vinculado y clientes atendidos por al menos un producto.",
+# One section at a time: a chart, three long tables and a drill-down were more than the browser draws in a blink.
+by_group, by_ficha, uncovered, links = page.sections(
+    "Por grupo", "Por ficha", "Lo que no cuelga de nada", "Vínculos de una ficha"
 )
-page.table(
-    by_ficha,
-    "Cobertura por ficha",
-    "cobertura_por_ficha",
-    "Para cada ficha: objetivos ministeriales vinculados por al menos un objetivo institucional, objetivos "
-    "institucionales vinculados a al menos un producto y clientes atendidos por al menos un producto, sobre sus totales.",
-)
-page.table(
-    queries.uncovered(snap, filters),
-    "Lo que no cuelga de nada",
-    "sin_cobertura",
-    "Objetivos ministeriales que ningún objetivo institucional recoge, objetivos institucionales sin producto, "
-    "productos sin objetivo institucional o sin clientes, y clientes que ningún producto atiende, con su texto completo.",
-)
-
-st.header("Vínculos entre objetivos de una ficha")
-# One ficha's drill-down, run and drawn only when opened: three pickers, a heatmap and a table off every other view.
-links = st.expander("Elegir una ficha y ver su matriz de vínculos", key="cobertura_vinculos", on_change="rerun")
-if links.open:
-    with links:
+with page.section(by_group) as drawn:
+    grouping = charts.chosen_grouping(LEVELS, "cobertura")
+    if drawn:
+        grouping, order = charts.grouping_controls(LEVELS, "cobertura")
+        grouped = queries.coverage_by(snap, filters, grouping.level)
+        charts.draw("chart_coverage", snap, grouped, figures.coverage, grouping.plural, order)
+    page.table(
+        partial(queries.coverage_by, snap, filters, grouping.level),
+        f"Cobertura por {grouping.level}",
+        f"cobertura_por_{grouping.level}",
+        "Cada porcentaje suma lo cubierto en todas las fichas del grupo y lo divide por el total del grupo: "
+        "objetivos ministeriales citados por al menos un objetivo institucional, objetivos institucionales con al "
+        "menos un producto vinculado y clientes atendidos por al menos un producto.",
+    )
+with page.section(by_ficha):
+    page.table(
+        partial(queries.coverage_by_ficha, snap, filters),
+        "Cobertura por ficha",
+        "cobertura_por_ficha",
+        "Para cada ficha: objetivos ministeriales vinculados por al menos un objetivo institucional, objetivos "
+        "institucionales vinculados a al menos un producto y clientes atendidos por al menos un producto, sobre sus "
+        "totales.",
+    )
+with page.section(uncovered):
+    page.table(
+        partial(queries.uncovered, snap, filters),
+        "Lo que no cuelga de nada",
+        "sin_cobertura",
+        "Objetivos ministeriales que ningún objetivo institucional recoge, objetivos institucionales sin producto, "
+        "productos sin objetivo institucional o sin clientes, y clientes que ningún producto atiende, con su texto "
+        "completo.",
+    )
+with page.section(links) as drawn:
+    chosen = ficha_picker.choices(snap, filters).index[0]  # the ficha the section opens on: the workbook's, closed
+    if drawn:
         ui.explain(
             "Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna)."
         )
@@ -51,5 +61,5 @@ if links.open:
             st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
         else:
             charts.draw("chart_heatmap", snap, matrix, figures.link_heatmap)
-        page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
+    page.table(partial(queries.link_matrix, snap, chosen), "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
 page.workbook_button()

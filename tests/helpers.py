@@ -83,3 +83,28 @@ def shown_table(at, title: str):
     assert title in [heading.value for heading in at.header], [heading.value for heading in at.header]
     (shown,) = [frame for frame in at.dataframe if frame.proto.alt == title]
     return shown.value
+
+
+def sections(at) -> tuple[str | None, list[str]]:
+    """The page's sections (`ui.PageTables.sections`: tabs bound to the URL): their key and labels, as drawn
+    (None and none when the page has no sections)."""
+
+    def containers(block):
+        for child in getattr(block, "children", {}).values():
+            if getattr(child, "type", None) == "tab_container" and child.proto.tab_container.query_param_key:
+                yield child
+            yield from containers(child)
+
+    found = list(containers(at.main))
+    if not found:
+        return None, []
+    (found,) = found
+    return found.proto.tab_container.query_param_key, [tab.label for tab in found.children.values()]
+
+
+def open_section(at, label: str):
+    """Open the page's section `label`, as a click on its tab does."""
+    key, labels = sections(at)
+    assert label in labels, labels
+    at.session_state[key] = label
+    return at.run()

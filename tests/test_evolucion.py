@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, assert_clean, read_text, shown_table
+from helpers import HUASCO, LOS_LAGOS, ROOT, assert_clean, open_section, read_text, shown_table
 from streamlit.testing.v1 import AppTest
 
 from app import compare, db, queries, ui
@@ -223,13 +223,17 @@ def test_yearly_trend_values(snap):
 # -- the page --------------------------------------------------------------------------------------
 
 
-def start(database: Path, monkeypatch, **query) -> AppTest:
+COMPARISON = "Un servicio entre dos años"
+
+
+def start(database: Path, monkeypatch, section: str = COMPARISON, **query) -> AppTest:
+    """The page opened on `section`, the comparison by default."""
     monkeypatch.setenv("FICHAS_DB", str(database))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    return at.switch_page("pages/evolucion.py").run()
+    return open_section(at.switch_page("pages/evolucion.py").run(), section)
 
 
 def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkeypatch):
@@ -258,11 +262,8 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
         "Modificado · Producto 1: Gestión territorial: No → Sí\nModificado · Producto 2: Enfoque de género: Sí → No"
         in [text.value for text in at.main.text]
     )
-    trend = shown_table(at, "Indicadores por año")
-    assert trend["Año"].tolist() == [2021, 2022, 2023]
-    assert "2.021" not in trend.to_string()
     buttons = [button.label for button in at.get("download_button")]
-    assert buttons.count("CSV") == buttons.count("Excel") == 2
+    assert buttons.count("CSV") == buttons.count("Excel") == 1  # the other section's table: in the workbook only
     at.session_state["evolucion_cambios_sql"] = True  # open its "Ver SQL"
     at.run()
     assert len([code for code in at.code if "where servicio_id = $servicio_id" in code.value]) == 1
@@ -282,6 +283,10 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
     at.selectbox(key="evolucion_servicio").set_value("09-21").run()
     assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2022, 2023)
 
+    trend = shown_table(open_section(at, "Año a año"), "Indicadores por año")
+    assert trend["Año"].tolist() == [2021, 2022, 2023]
+    assert "2.021" not in trend.to_string()
+
 
 def test_a_service_with_one_year_gets_a_notice(names_db, monkeypatch):
     at = start(names_db, monkeypatch)
@@ -296,7 +301,10 @@ def test_a_service_with_one_year_gets_a_notice(names_db, monkeypatch):
 
 def test_several_ministerios_draw_a_line_each(years_db, monkeypatch):
     at = start(
-        years_db, monkeypatch, ministerio=["Ministerio de Educación", "Ministerio del Interior y Seguridad Pública"]
+        years_db,
+        monkeypatch,
+        "Año a año",
+        ministerio=["Ministerio de Educación", "Ministerio del Interior y Seguridad Pública"],
     )
     assert_clean(at)
     traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
@@ -369,7 +377,7 @@ def test_a_renamed_service_is_one_option_named_as_in_its_latest_ficha(names_db, 
 
 
 def test_a_service_in_the_url_restores_the_filter(real_db, monkeypatch):
-    at = start(real_db, monkeypatch, servicio="09-21")
+    at = start(real_db, monkeypatch, "Año a año", servicio="09-21")
     assert_clean(at)
     assert at.multiselect(key="servicio").value == ["09-21"]
     assert "Filtro: Servicio: SERVICIO LOCAL DE EDUCACIÓN HUASCO" in [text.value for text in at.main.text]
@@ -402,10 +410,12 @@ def test_a_multi_year_corpus_of_300_fichas(tmp_path, monkeypatch):
     chosen = [option.rsplit(" (", 1)[0] for option in at.multiselect(key="ministerio").options][:12]
     at.multiselect(key="ministerio").set_value(chosen).run()
     assert_clean(at)
+    open_section(at, "Año a año")
     traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert len({trace["legendgroup"] for trace in traces}) == 10
     assert any("y 2 más, en la tabla" in caption.value for caption in at.caption)
     assert set(shown_table(at, "Indicadores por año")["Ministerio"]) == set(chosen)
+    open_section(at, COMPARISON)
     assert at.selectbox(key="evolucion_desde").value < at.selectbox(key="evolucion_hasta").value
 
 

@@ -10,7 +10,7 @@ import io
 
 import openpyxl
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, query, read_text
+from helpers import HUASCO, LOS_LAGOS, ROOT, open_section, query, read_text, sections
 from streamlit.testing.v1 import AppTest
 
 from app import registry, ui
@@ -41,7 +41,8 @@ def hostile_db(tmp_path_factory):
 
 
 def page_downloads(db, monkeypatch, page: registry.Page, **query_params) -> dict[str, bytes]:
-    """Run one page in AppTest and call every download builder it handed to a button."""
+    """Run one page in AppTest, open each of its sections, and call every download builder it handed to a button;
+    the page workbook is the one of the first view, when every section but the first is closed."""
     monkeypatch.setenv("FICHAS_DB", str(db))
     at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=60)
     for key, value in query_params.items():
@@ -50,9 +51,16 @@ def page_downloads(db, monkeypatch, page: registry.Page, **query_params) -> dict
     if not page.is_home:
         at.switch_page(page.file).run()
     assert not at.exception, at.exception
-    builders = at.session_state[ui.DOWNLOADS]
-    assert len(at.get("download_button")) == len(builders), (page.slug, sorted(builders))  # one builder a button
-    return {name: build() for name, build in builders.items()}
+    files = {}
+    labels = sections(at)[1] or [None]
+    for label in labels:
+        if label != labels[0]:
+            open_section(at, label)
+            assert not at.exception, at.exception
+        builders = at.session_state[ui.DOWNLOADS]
+        assert len(at.get("download_button")) == len(builders), (page.slug, sorted(builders))  # one builder a button
+        files.update({name: build() for name, build in builders.items() if name not in files})
+    return files
 
 
 def read_csv(raw: bytes) -> list[list[str]]:
