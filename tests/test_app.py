@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from helpers import ROOT, assert_clean, metrics, shown_table
+from helpers import ROOT, assert_clean, metrics, open_section, sections, shown_table
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -39,8 +39,7 @@ def test_every_page_runs(app):
         if page != "pages/calidad.py":  # a table of problems, no chart
             assert at.get("plotly_chart"), f"{page} draws no chart"
         buttons = [button.label for button in at.get("download_button")]
-        # Evolución's second table compares two years of a service: the real fichas have one year each.
-        assert buttons.count("CSV") == buttons.count("Excel") >= (1 if page == "pages/evolucion.py" else 2), page
+        assert buttons.count("CSV") == buttons.count("Excel") >= 1, page  # a page in sections: the first one's
         assert "Descargar todas las tablas de la página (Excel)" in buttons, page
 
 
@@ -104,7 +103,7 @@ def test_los_lagos_has_five_products_all_with_gender(app):
 def test_huasco_serves_13331_students(app):
     at = app(servicio=HUASCO)
     at.switch_page("pages/clientes.py").run()
-    assert_clean(at)
+    assert_clean(open_section(at, "Todos los clientes"))
     clients = shown_table(at, "Todos los clientes")
     students = clients[clients["Cliente"].str.startswith("Estudiantes")]
     assert students[["Cuantificación", "Cuantificación (texto de la ficha)"]].values.tolist() == [[13331, "13.331"]]
@@ -121,10 +120,28 @@ def test_query_params_restore_the_filter_on_every_page(app):
         assert at.multiselect(key="ministerio").value == [EDUCACION]
         assert url_values(at, "ministerio") == [EDUCACION]
         assert f"Filtro: Ministerio: {EDUCACION}; Año: 2021" in texts(at)
-    at.switch_page("pages/cobertura.py").run()
+    open_section(at.switch_page("pages/cobertura.py").run(), "Por ficha")
     shown = shown_table(at, "Cobertura por ficha")
     assert set(shown["Ministerio"]) == {EDUCACION}  # the partida's official name
     assert set(shown["Ministerio (según la ficha)"]) == {EDUCACION_ESCRITO}
+
+
+def test_a_link_opens_the_section_it_names_and_otherwise_the_first(real_db, monkeypatch):
+    """The open section is in the URL (`?cobertura_seccion=`), like the filter: a shared link opens where it was."""
+    monkeypatch.setenv("FICHAS_DB", str(real_db))
+    for query, heading in [
+        ({}, "Cobertura por ministerio"),
+        ({"cobertura_seccion": "Por ficha"}, "Cobertura por ficha"),
+    ]:
+        at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=60)
+        at.query_params.update(query)
+        at.switch_page("pages/cobertura.py").run()
+        assert_clean(at)
+        assert sections(at) == (
+            "cobertura_seccion",
+            ["Por grupo", "Por ficha", "Lo que no cuelga de nada", "Vínculos de una ficha"],
+        )
+        assert [header.value for header in at.main.header] == [heading], query
 
 
 def test_ver_sql_shows_the_filter_as_named_parameters(app):
@@ -201,7 +218,7 @@ def test_problem_search_with_hostile_text(app):
 
 def test_filtered_tables_have_only_the_filtered_rows(app):
     at = app(ministerio=EDUCACION)
-    at.switch_page("pages/cobertura.py").run()
+    open_section(at.switch_page("pages/cobertura.py").run(), "Por ficha")
     shown = shown_table(at, "Cobertura por ficha")
     assert shown["Servicio"].tolist() == ["SERVICIO LOCAL DE EDUCACIÓN HUASCO"]
     assert shown[["Objetivos ministeriales", "Ministeriales vinculados"]].values.tolist() == [[11, 11]]
@@ -288,10 +305,10 @@ def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
 def test_both_flags_read_as_a_three_by_three_table_and_download_a_pair_a_row(app):
     at = app("genero_territorial")
     assert_clean(at)
-    crossed = shown_table(at, "Productos según ambos enfoques")
+    assert [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")] == ["chart_genero"]
+    crossed = shown_table(open_section(at, "Ambos enfoques"), "Productos según ambos enfoques")
     assert crossed["Enfoque de género"].tolist() == ["Sí", "No", "Desconocido"]
     assert list(crossed.columns[1:]) == ["Territorial: Sí", "Territorial: No", "Territorial: Desconocido"]
     assert int(crossed.iloc[:, 1:].to_numpy().sum()) == int(metrics(app())["Productos estratégicos"])
-    assert [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")] == ["chart_genero"]
     rows = at.session_state[ui.DOWNLOADS]["ambos_enfoques.csv"]().decode("utf-8-sig").splitlines()
     assert rows[0] == "Enfoque de género;Gestión territorial;Productos"

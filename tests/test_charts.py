@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import HUASCO, LOS_LAGOS, query, read_text, shown_table
+from helpers import HUASCO, LOS_LAGOS, open_section, query, read_text, shown_table
 from streamlit.testing.v1 import AppTest
 from test_budget_columns import with_products
 
@@ -96,7 +96,10 @@ def test_gender_by_service_draws_one_bar_per_servicio_id(corpus300, start):
         assert si == pytest.approx(list(100 * by_id[f"{flag}: Sí"] / by_id["Productos"]))
         totals = [sum(values) for values in zip(*(array(trace["x"]) for trace in spec["data"]), strict=True)]
         assert totals == pytest.approx([100] * len(shown))
-    # The list behind the bars selects by servicio_id, so a shared name does not mix two services.
+    # The list behind the bars, in its own section, groups as the chart did (the choice follows the reader) and
+    # selects by servicio_id, so a shared name does not mix two services.
+    open_section(at, "Productos")
+    assert at.button_group(key="flags_nivel").value == "servicio"
     chosen = grouped["Servicio ID"].iloc[0]
     at.selectbox(key="flags_grupo").set_value(chosen).run()
     products = at.dataframe[-1].value  # "Lista de productos", the page's last table

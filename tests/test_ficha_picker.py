@@ -5,7 +5,7 @@ list is bounded by the sidebar filter and by the pickers before it, and the URL'
 """
 
 import pytest
-from helpers import query
+from helpers import open_section, query
 
 pytestmark = pytest.mark.slow
 
@@ -74,8 +74,7 @@ def test_cobertura_draws_the_link_matrix_of_the_chosen_ficha_when_opened(corpus3
     at = open_app(corpus300, "cobertura")
     assert not [select for select in at.selectbox if select.key.startswith("cobertura_")]  # closed: not drawn
     assert "chart_heatmap" not in [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")]
-    at.session_state["cobertura_vinculos"] = True
-    at.run()
+    open_section(at, "Vínculos de una ficha")
     ministerio, servicio, anio = pickers(at, "cobertura")
     assert len(servicio.options) < len(query(corpus300, "select distinct servicio_id from fichas"))
     chosen = f"{anio.value}-{servicio.value}"

@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 import pytest
-from helpers import assert_clean, shown_table
+from helpers import assert_clean, open_section, shown_table
 
 from app import table_page, ui
 from app.table_page import PAGE_ROWS
@@ -40,7 +40,7 @@ def test_the_page_is_cut_after_searching_and_sorting_every_row():
 
 @pytest.mark.slow
 def test_a_long_table_shows_a_page_and_downloads_every_row(corpus300, open_app):
-    at = open_app(corpus300, "clientes")
+    at = open_section(open_app(corpus300, "clientes"), "Todos los clientes")
     assert_clean(at)
     downloaded = pd.read_csv(
         io.BytesIO(at.session_state[ui.DOWNLOADS]["clientes_detalle.csv"]()), sep=";", encoding="utf-8-sig"

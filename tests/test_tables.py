@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 import pytest
-from helpers import ROOT
+from helpers import ROOT, open_section
 from streamlit.testing.v1 import AppTest
 
 from app import columns, ui
@@ -119,8 +119,7 @@ def cobertura(real_db, monkeypatch):
     monkeypatch.setenv("FICHAS_DB", str(real_db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     at.switch_page("pages/cobertura.py").run()
-    at.session_state["cobertura_vinculos"] = True  # open the one-ficha matrix
-    return at.run()
+    return open_section(at, "Vínculos de una ficha")  # the one-ficha matrix
 
 
 def test_the_link_matrix_says_si_or_no_and_missing_values_show_a_dash(cobertura):
@@ -128,11 +127,7 @@ def test_the_link_matrix_says_si_or_no_and_missing_values_show_a_dash(cobertura)
     (matrix,) = [frame for frame in cobertura.dataframe if frame.proto.alt == "Matriz de vínculos de la ficha elegida"]
     assert set(matrix.value["Vinculado"]) == {"Sí", "No"}
     assert {frame.proto.placeholder for frame in cobertura.dataframe} == {"—"}
-    assert [heading.value for heading in cobertura.header][:3] == [
-        "Cobertura por ministerio",
-        "Cobertura por ficha",
-        "Lo que no cuelga de nada",
-    ]
+    assert [heading.value for heading in cobertura.main.header] == ["Matriz de vínculos de la ficha elegida"]
     assert not [markdown.value for markdown in cobertura.markdown if markdown.value.startswith("#")]
 
 
