@@ -42,15 +42,20 @@ def inicio() -> None:
 
     charts.budget_shares(snap, filters)
 
-    order = charts.order_control("inicio_orden")
-    charts.draw("chart_overview", snap, overview, figures.overview, order)
-    page.table(
-        overview,
-        "Resumen por ministerio",
-        "resumen_ministerios",
-        "Fichas, servicios distintos y productos de cada ministerio; los porcentajes son productos con «Sí» sobre "
-        "todos sus productos.",
-    )
+    # The chart and the table say the same per ministerio: one at a time, the chart first.
+    chart, table = page.sections("Gráfico", "Tabla")
+    with page.section(chart) as drawn:
+        if drawn:
+            order = charts.order_control("inicio_orden")
+            charts.draw("chart_overview", snap, overview, figures.overview, order)
+    with page.section(table):
+        page.table(
+            overview,
+            "Resumen por ministerio",
+            "resumen_ministerios",
+            "Fichas, servicios distintos y productos de cada ministerio; los porcentajes son productos con «Sí» "
+            "sobre todos sus productos.",
+        )
     page.workbook_button()
 
 

@@ -147,6 +147,7 @@ def test_a_link_opens_the_section_it_names_and_otherwise_the_first(real_db, monk
 def test_ver_sql_shows_the_filter_as_named_parameters(app):
     at = app(ministerio=EDUCACION, anio="2021")
     assert len(at.code) == 0  # "Ver SQL" draws its code only when opened
+    open_section(at, "Tabla")
     at.session_state["resumen_ministerios_sql"] = True
     at.run()
     codes = [code.value for code in at.code]
