@@ -200,7 +200,7 @@ MUTATIONS += [
     Mutation(
         "coverage-ignores-the-level",
         "pages/cobertura.py",
-        "grouped = queries.coverage_by(snap, filters, level)",
+        "grouped = queries.coverage_by(snap, filters, grouping.level)",
         'grouped = queries.coverage_by(snap, filters, "ministerio")',
         ("tests/test_charts.py", "-k", "coverage_is_a_sorted_heatmap"),
     ),
@@ -410,6 +410,13 @@ def run(mutation: Mutation, tree: Path) -> tuple[str, str]:
 # Downloads: built by the callables the buttons hold, read back, inert.
 MUTATIONS += [
     Mutation(
+        "workbook-leaves-out-closed-sections",
+        "app/ui.py",
+        "            self.tables[title] = lambda: (result() if callable(result) else result).frame\n",
+        "",
+        ("tests/test_page_downloads.py",),
+    ),
+    Mutation(
         "page workbook builder raises",
         "app/downloads.py",
         'return xlsx_bytes({"Filtro": cover(page, filter_text, files, when), **tables})',
@@ -468,8 +475,8 @@ MUTATIONS += [
     Mutation(
         "evolucion-shows-the-whole-comparison",
         "pages/evolucion.py",
-        "            screen=compare.on_screen(changes),\n",
-        "",
+        "screen=compare.on_screen(changes) if drawn else None,",
+        "screen=None,",
         ("tests/test_evolucion.py", "-k", "short_table"),
     ),
     Mutation(
@@ -505,6 +512,32 @@ MUTATIONS += [
 """,
         "",
         ("tests/test_bench_antes.py",),
+    ),
+]
+
+
+# Sections: one lazy tab drawn at a time, the open one in the URL, a grouping that follows the reader.
+MUTATIONS += [
+    Mutation(
+        "closed-sections-drawn-too",
+        "app/ui.py",
+        "self._drawing = bool(tab.open)",
+        "self._drawing = True",
+        ("tests/test_app.py", "-k", "link_opens"),
+    ),
+    Mutation(
+        "open-section-not-in-the-url",
+        "app/ui.py",
+        'key=f"{self.slug}_seccion", bind="query-params"',
+        'key=f"{self.slug}_seccion", on_change="rerun"',
+        ("tests/test_app.py", "-k", "link_opens"),
+    ),
+    Mutation(
+        "grouping-forgotten-between-sections",
+        "app/charts.py",
+        'st.session_state.get(f"{key}_nivel") or levels[0]',
+        "levels[0]",
+        (f"{CHARTS}::test_gender_by_service_draws_one_bar_per_servicio_id",),
     ),
 ]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import helpers  # noqa: F401  (puts the project root on sys.path)
 import pytest
+from playwright.sync_api import expect
 
 from app import registry
 from bench import server
@@ -47,3 +48,17 @@ def assert_no_error(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     alerts = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
     assert alerts == []
+
+
+def each_section(page, spec: registry.Page):
+    """Open, by a click on its tab, each section of the page on screen (`ui.PageTables.sections`) after the first,
+    and yield each label when it is on screen, the first one included; a page without sections yields None once."""
+    tabs = page.locator(f".st-key-{spec.slug}_seccion [role='tablist']").first.get_by_role("tab")
+    labels = tabs.all_inner_texts() or [None]
+    for label in labels:
+        if label != labels[0]:
+            tab = tabs.filter(has_text=label).first
+            tab.click()
+            expect(tab).to_have_attribute("aria-selected", "true")
+            wait_for_app(page, spec.page_title)
+        yield label

@@ -6,7 +6,7 @@ a pixel makes the reader scroll sideways for what it hides.
 """
 
 import pytest
-from app_in_browser import assert_no_error, wait_for_app
+from app_in_browser import assert_no_error, each_section, wait_for_app
 
 from app import registry
 from bench.browser import READY
@@ -21,7 +21,7 @@ OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')
 })"""
 DRAWN = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(
     grid => grid.querySelector('.dvn-scroller'))"""
-# Views beyond each page's first screen: (page slug, the key of a control, the option to click in it).
+# Views beyond each page's first screen, in its first section: (page slug, the key of a control, the option to click).
 OTHER_VIEWS = [
     ("cobertura", "cobertura_nivel", "Partida"),
     ("genero_territorial", "flags_nivel", "Partida"),
@@ -38,22 +38,29 @@ def overflowing(page) -> dict[str, int]:
 
 
 def tables_of_every_page(url: str, page) -> dict[str, dict[str, int]]:
-    found, counted = {}, 0
+    """Every section of every page (`ui.PageTables.sections`, opened by a click on its tab), and in the first one
+    the OTHER_VIEWS."""
+    found, counted, opened = {}, 0, 0
     for spec in registry.PAGES:
         page.goto(f"{url}/{spec.url_path}")
         wait_for_app(page, spec.page_title)
         assert_no_error(page)
-        views = [None, *[(key, option) for slug, key, option in OTHER_VIEWS if slug == spec.slug]]
-        for view in views:
-            if view:
-                key, option = view
-                page.locator(f".st-key-{key}").get_by_role("radio", name=option, exact=True).click()
-                wait_for_app(page, spec.page_title)
-            name = spec.slug + (f" ({view[1]})" if view else "")
-            if wide := overflowing(page):
-                found[name] = wide
-            counted += page.locator("[data-testid='stDataFrame']").count()
-    assert counted >= 10  # the test looked at tables, not at empty pages
+        for number, section in enumerate(each_section(page, spec)):
+            views = [None]
+            if number == 0:
+                views += [(key, option) for slug, key, option in OTHER_VIEWS if slug == spec.slug]
+            opened += number > 0
+            for view in views:
+                if view:
+                    key, option = view
+                    page.locator(f".st-key-{key}").get_by_role("radio", name=option, exact=True).click()
+                    wait_for_app(page, spec.page_title)
+                name = spec.slug + (f" · {section}" if section else "") + (f" ({view[1]})" if view else "")
+                if wide := overflowing(page):
+                    found[name] = wide
+                counted += page.locator("[data-testid='stDataFrame']").count()
+    assert opened >= 9  # the sections after the first: Inicio 1, Cobertura 3, Género 2, Clientes 3, Evolución 1
+    assert counted >= 15  # the test looked at tables, not at empty pages
     return found
 
 

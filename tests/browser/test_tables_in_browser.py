@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from app_in_browser import assert_no_error, wait_for_app
+from app_in_browser import assert_no_error, each_section, wait_for_app
 from axe_playwright_python.sync_playwright import Axe
 
 from app import registry
@@ -36,12 +36,13 @@ def test_every_page_passes_axe(served_300, page):
     found = {}
     for spec in registry.PAGES:
         open_page(page, served_300.url, spec)
-        violations = Axe().run(page).response["violations"]
-        failing = [v for v in violations if v["impact"] in FAILING_IMPACTS or v["id"] in ALWAYS_FAILING]
-        if failing:
-            found[spec.slug] = [
-                f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:3]]}" for v in failing
-            ]
+        for section in each_section(page, spec):  # every section of a page in sections
+            violations = Axe().run(page).response["violations"]
+            failing = [v for v in violations if v["impact"] in FAILING_IMPACTS or v["id"] in ALWAYS_FAILING]
+            if failing:
+                found[f"{spec.slug} · {section}" if section else spec.slug] = [
+                    f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:3]]}" for v in failing
+                ]
     assert found == {}
 
 
