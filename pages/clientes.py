@@ -35,25 +35,30 @@ with page.section(services) as drawn:
         "Por ficha: número de clientes, cuántos tienen una cuantificación numérica, la suma de esas cuantificaciones "
         "y la mayor. El eje pasa a escala logarítmica cuando los valores abarcan dos o más órdenes de magnitud.",
     )
-with page.section(ministries):
-    page.table(
-        partial(queries.clients_by_ministerio, snap, filters),
+# The other sections are one table each of the filter.
+for tab, query, title, key, explanation in [
+    (
+        ministries,
+        queries.clients_by_ministerio,
         "Totales por ministerio",
         "clientes_por_ministerio",
         "Suma de las cuantificaciones numéricas de todos los clientes de las fichas de cada ministerio.",
-    )
-with page.section(products):
-    page.table(
-        partial(queries.clients_by_product, snap, filters),
+    ),
+    (
+        products,
+        queries.clients_by_product,
         "Clientes a los que llega cada producto",
         "clientes_por_producto",
         "Clientes que la ficha asigna a cada producto estratégico y la suma de sus cuantificaciones numéricas.",
-    )
-with page.section(everyone):
-    page.table(
-        partial(queries.clients, snap, filters),
+    ),
+    (
+        everyone,
+        queries.clients,
         "Todos los clientes",
         "clientes_detalle",
         "Cada cliente con su cuantificación leída como número (vacía si el texto no lo es) y el texto original.",
-    )
+    ),
+]:
+    with page.section(tab):
+        page.table(partial(query, snap, filters), title, key, explanation)
 page.workbook_button()

@@ -31,24 +31,28 @@ with page.section(by_group) as drawn:
         "objetivos ministeriales citados por al menos un objetivo institucional, objetivos institucionales con al "
         "menos un producto vinculado y clientes atendidos por al menos un producto.",
     )
-with page.section(by_ficha):
-    page.table(
-        partial(queries.coverage_by_ficha, snap, filters),
+for tab, query, title, key, explanation in [  # a table each of the filter
+    (
+        by_ficha,
+        queries.coverage_by_ficha,
         "Cobertura por ficha",
         "cobertura_por_ficha",
         "Para cada ficha: objetivos ministeriales vinculados por al menos un objetivo institucional, objetivos "
         "institucionales vinculados a al menos un producto y clientes atendidos por al menos un producto, sobre sus "
         "totales.",
-    )
-with page.section(uncovered):
-    page.table(
-        partial(queries.uncovered, snap, filters),
+    ),
+    (
+        uncovered,
+        queries.uncovered,
         "Lo que no cuelga de nada",
         "sin_cobertura",
         "Objetivos ministeriales que ningún objetivo institucional recoge, objetivos institucionales sin producto, "
         "productos sin objetivo institucional o sin clientes, y clientes que ningún producto atiende, con su texto "
         "completo.",
-    )
+    ),
+]:
+    with page.section(tab):
+        page.table(partial(query, snap, filters), title, key, explanation)
 with page.section(links) as drawn:
     chosen = ficha_picker.choices(snap, filters).index[0]  # the ficha the section opens on: the workbook's, closed
     if drawn:

@@ -50,10 +50,15 @@ def assert_no_error(page) -> None:
     assert alerts == []
 
 
+def section_tabs(page, spec: registry.Page):
+    """The tabs of the page's sections (`ui.PageTables.sections`), not those inside a section."""
+    return page.locator(f".st-key-{spec.slug}_seccion [role='tablist']").first.get_by_role("tab")
+
+
 def each_section(page, spec: registry.Page):
     """Open, by a click on its tab, each section of the page on screen (`ui.PageTables.sections`) after the first,
     and yield each label when it is on screen, the first one included; a page without sections yields None once."""
-    tabs = page.locator(f".st-key-{spec.slug}_seccion [role='tablist']").first.get_by_role("tab")
+    tabs = section_tabs(page, spec)
     labels = tabs.all_inner_texts() or [None]
     for label in labels:
         if label != labels[0]:
