@@ -250,7 +250,7 @@ class _Fates:
                 yield _duplicate_fate(item, duplicate)
             else:
                 yield Fate(
-                    ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.rows
+                    ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.columns
                 )
 
 

@@ -220,25 +220,18 @@ class _Parser:
     def _record(
         self, ficha: Ficha, kind: str, numero: int, columns: dict[str, int], values: list[str], linea: int
     ) -> None:
-        def cell(role: str) -> str:
-            return values[columns[role]] if role in columns else ""
-
-        def links(role: str, target: list[Link]) -> None:
-            numbers, unknown = parse_links(cell(role))
-            if unknown:
-                self.warn(f"Vínculo no reconocido en la fila {numero}: «{', '.join(unknown)[:80]}».", kind, linea)
-            target.extend(Link(numero, destino, linea) for destino in numbers)
-
+        cells = {role: values[position] for role, position in columns.items()}
+        cell = cells.get
         if kind in (MINISTERIALES, INSTITUCIONALES):
-            objetivo = Objetivo(numero, cell("descripcion"), linea)
+            objetivo = Objetivo(numero, cell("descripcion", ""), linea)
             (ficha.objetivos_ministeriales if kind == MINISTERIALES else ficha.objetivos_institucionales).append(
                 objetivo
             )
             if kind == INSTITUCIONALES:
-                links("ministerio", ficha.objetivo_institucional_ministerial)
-                links("productos", ficha.objetivo_institucional_producto)
+                self._links(kind, numero, linea, cell("ministerio", ""), ficha.objetivo_institucional_ministerial)
+                self._links(kind, numero, linea, cell("productos", ""), ficha.objetivo_institucional_producto)
         elif kind == PRODUCTOS:
-            flags = {role: parse_flag(cell(role)) for role in ("territorial", "genero")}
+            flags = {role: parse_flag(cell(role, "")) for role in ("territorial", "genero")}
             for role, flag in flags.items():
                 if flag is None and cell(role):
                     self.warn(
@@ -247,24 +240,31 @@ class _Parser:
                         linea,
                     )
             # None, not "", when the table has no such column: an empty cell and a missing column differ.
-            presupuesto = cell("presupuesto") if "presupuesto" in columns else None
+            presupuesto = cell("presupuesto")
             ficha.productos.append(
                 Producto(
                     numero,
-                    cell("nombre"),
-                    cell("descripcion"),
+                    cell("nombre", ""),
+                    cell("descripcion", ""),
                     flags["territorial"],
                     flags["genero"],
                     linea,
-                    subproductos=cell("subproductos") if "subproductos" in columns else None,
+                    subproductos=cell("subproductos"),
                     presupuesto_miles=None if presupuesto is None else parse_quantity(presupuesto),
                     presupuesto_texto=presupuesto,
                 )
             )
-            links("clientes", ficha.producto_cliente)
+            self._links(kind, numero, linea, cell("clientes", ""), ficha.producto_cliente)
         else:
-            texto = cell("cuantificacion")
-            ficha.clientes.append(Cliente(numero, cell("descripcion"), parse_quantity(texto), texto, linea))
+            texto = cell("cuantificacion", "")
+            ficha.clientes.append(Cliente(numero, cell("descripcion", ""), parse_quantity(texto), texto, linea))
+
+    def _links(self, kind: str, numero: int, linea: int, text: str, target: list[Link]) -> None:
+        """The numbers row `numero` cites in `text`, added to `target`; a warning for what is not a number."""
+        numbers, unknown = parse_links(text)
+        if unknown:
+            self.warn(f"Vínculo no reconocido en la fila {numero}: «{', '.join(unknown)[:80]}».", kind, linea)
+        target.extend(Link(numero, destino, linea) for destino in numbers)
 
 
 def _table_kind(header: list[str], section: str | None) -> str:

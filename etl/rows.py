@@ -1,7 +1,8 @@
 """One input file as table rows: the unit of work that worker processes parse and send back.
 
-Imports stay light (no pandas, no duckdb) so worker processes start fast, and rows are tuples because
-they cross process boundaries far faster than record objects do (named tuples: still tuples, read by name).
+Imports stay light (no pandas, no duckdb) so worker processes start fast. A parsed file travels back as columns,
+one list per column of each table: they cross process boundaries far faster than rows (a named tuple is rebuilt by
+a Python call per row when unpickled), and the loader hands them to DuckDB as they are.
 """
 
 from dataclasses import dataclass
@@ -18,13 +19,14 @@ from etl.text import decode
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """An accepted ficha's identity, its rows per table (named row types of `etl.row_types`) and its warnings."""
+    """An accepted ficha's identity, its rows per table as columns (in the order of the fields of its row type in
+    `etl.row_types`) and its warnings."""
 
     ficha_id: str
     anio: int
     partida: str
     capitulo: str
-    rows: dict[str, list[tuple]]
+    columns: dict[str, list[list]]
     problemas: list[ProblemaRow]
 
 
@@ -46,7 +48,15 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
     problemas = [ProblemaRow(source.archivo, fid, p.nivel, p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
     if message := mismatch(ficha.ministerio, ficha.partida, ficha.anio):
         problemas.append(ProblemaRow(source.archivo, fid, WARNING, None, None, message))
-    return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, ficha_rows(ficha, source), problemas)
+    columns = {
+        table: transposed(rows, len(ROW_TYPES[table]._fields)) for table, rows in ficha_rows(ficha, source).items()
+    }
+    return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, columns, problemas)
+
+
+def transposed(rows: list[tuple], width: int) -> list[list]:
+    """Rows as `width` columns (lists of values), also when there are no rows."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
 def ficha_rows(f: Ficha, source: Source) -> dict[str, list[tuple]]:

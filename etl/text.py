@@ -64,7 +64,11 @@ def fold(text: str) -> str:
     """Lower-case, accent-free, single-spaced form used to recognise headings and column names."""
     if not text.isascii():  # ASCII has nothing to decompose: skip the costly part for most cells
         text = unicodedata.normalize("NFKD", text).translate(_NO_COMBINING)
-    return _SPACES.sub(" ", text).strip().lower()
+    # Every white space character but the ASCII space is unprintable: a printable text without two spaces in a row
+    # has nothing to collapse.
+    if not text.isprintable() or "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip().lower()
 
 
 def clean(text: str) -> str:
@@ -105,7 +109,9 @@ def parse_links(text: str) -> tuple[list[int], list[str]]:
         return [], []
     numbers: list[int] = []
     unknown: list[str] = []
-    for piece in _LINK_SEPARATORS.split(value):
+    # Most cells are digits and commas (`1, 2`): splitting at the commas alone gives the same pieces, faster.
+    plain = value.replace(",", "").replace(" ", "").isdecimal()
+    for piece in value.split(",") if plain else _LINK_SEPARATORS.split(value):
         piece = piece.strip().rstrip(".")
         if not piece:
             continue
