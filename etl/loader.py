@@ -234,7 +234,17 @@ def write_database(
 
 def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
     """Insert the fates' rows a batch at a time (parsed while the previous batch loads); return the fichas and
-    files whose rows come from the previous database."""
+    files whose rows come from the previous database.
+
+    One DuckDB thread: the parsers have every core meanwhile, and more threads would only take turns with them."""
+    con.execute("set threads = 1")
+    try:
+        return _load_batches(con, fates)
+    finally:
+        con.execute("reset threads")
+
+
+def _load_batches(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
     copied_fichas, copied_files = [], []
     for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.columns is not None):
         columns: dict[str, list[list]] = {}

@@ -12,6 +12,8 @@ _ROW_NUMBER = re.compile(r"\d{1,5}\.?")
 # so a line of millions of tabs costs one string, not millions.
 MAX_CELLS = 64
 NUMBER_COLUMNS = {"numero", "no", "n°", "n", "nro", "nro.", "n.o", "#", "num", "num."}
+_LONGEST_NAME = max(map(len, NUMBER_COLUMNS))
+_ASCII_SPACES_AND_COLON = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f:"  # what `fold(...).rstrip(":")` may drop of ASCII
 
 
 def split_cells(line: str, wide_gaps: bool = False, limit: int = MAX_CELLS) -> list[str]:
@@ -41,10 +43,19 @@ def header_cells(line: str) -> list[str] | None:
     # Most lines are rows (`12<TAB>...`, whose digits never fold to a column name) or prose: look at the first cell
     # alone, and split and fold the whole line only when it names the number column.
     first = split_cells(line, wide, 1)[0]
-    if first.isdigit() or fold(first).rstrip(":") not in NUMBER_COLUMNS:
+    if first.isdigit() or _too_long_for_a_name(first) or fold(first).rstrip(":") not in NUMBER_COLUMNS:
         return None
     cells = split_cells(line, wide)
     return [fold(cell) for cell in cells] if len(cells) >= 2 else None
+
+
+def _too_long_for_a_name(cell: str) -> bool:
+    """Whether `fold(cell).rstrip(":")` is surely longer than any number column's name, without folding a paragraph.
+
+    Folding keeps every ASCII character but white space and trailing colons (and may add, never drop, others)."""
+    return len(cell) > _LONGEST_NAME and (
+        len(cell.encode("ascii", "ignore").translate(None, _ASCII_SPACES_AND_COLON)) > _LONGEST_NAME
+    )
 
 
 @dataclass
