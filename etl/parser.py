@@ -1,5 +1,6 @@
 """Turn the text of one Formulario A1 export into a `Ficha` record. Never touches the database."""
 
+import functools
 import re
 from operator import itemgetter
 
@@ -166,7 +167,7 @@ class _Parser:
                 self._header_pairs(line)
                 continue
             if not numbered and (header := header_cells(line)) is not None and not (table and header == table.header):
-                kind = _table_kind(header, section)
+                kind = _table_kind(tuple(header), section)
                 wide = "\t" not in line and not line.strip().startswith("|")
                 table = Table(kind, header, linea, wide)
                 self.tables.setdefault(kind, []).append(table)
@@ -191,7 +192,7 @@ class _Parser:
                 self.warn("Sección sin tabla: no se encontraron filas.", kind)
             seen: set[int] = set()
             for table in tables:
-                roles = _roles(table)
+                roles = _roles(table.kind, tuple(table.header))
                 for row in table.rows:
                     values = self._row_values(table, row, kind)
                     numero = int(values[0].rstrip("."))
@@ -268,7 +269,8 @@ class _Parser:
         target.extend(Link(numero, destino, linea) for destino in numbers)
 
 
-def _table_kind(header: list[str], section: str | None) -> str:
+@functools.lru_cache(maxsize=1024)  # fichas share a handful of headers
+def _table_kind(header: tuple[str, ...], section: str | None) -> str:
     """Which table a header row opens: by its columns first, by the section it stands in otherwise."""
     if any("cuantificacion" in cell for cell in header):
         return CLIENTES
@@ -317,32 +319,33 @@ _ABSENT_AS_NONE = ("subproductos", "presupuesto")
 _MISSING = ["", None]  # appended to a row's cells: positions -2 and -1
 
 
-def _roles(table: Table):
+@functools.lru_cache(maxsize=1024)  # fichas share a handful of headers
+def _roles(kind: str, header: tuple[str, ...]):
     """A function from a row's cells (with `_MISSING` appended) to the tuple of its cells in `ROLES` order."""
-    columns = _columns(table)
-    positions = [columns.get(role, -1 if role in _ABSENT_AS_NONE else -2) for role in ROLES[table.kind]]
+    columns = _columns(kind, header)
+    positions = [columns.get(role, -1 if role in _ABSENT_AS_NONE else -2) for role in ROLES[kind]]
     if len(positions) == 1:  # itemgetter of one position returns the item, not a tuple
         (position,) = positions
         return lambda values: (values[position],)
     return itemgetter(*positions)
 
 
-def _columns(table: Table) -> dict[str, int]:
+def _columns(kind: str, header: tuple[str, ...]) -> dict[str, int]:
     """Map roles (descripcion, ministerio, genero, ...) to column positions by header words.
 
     `Presupuesto 2015 (Miles de $)` is the budget; a `%` column beside it (the share of the total) is not.
     """
     columns: dict[str, int] = {}
-    for position, name in enumerate(table.header[1:], start=1):
-        if table.kind != PRODUCTOS and any(word in name for word in _PRODUCT_ONLY_COLUMNS):
+    for position, name in enumerate(header[1:], start=1):
+        if kind != PRODUCTOS and any(word in name for word in _PRODUCT_ONLY_COLUMNS):
             continue
-        for role, words in _ROLE_WORDS[table.kind]:
+        for role, words in _ROLE_WORDS[kind]:
             if role == "presupuesto" and "%" in name:
                 continue
             if role not in columns and any(word in name for word in words):
                 columns[role] = position
                 break
-    if "descripcion" not in columns and table.kind != PRODUCTOS and len(table.header) > 1:
+    if "descripcion" not in columns and kind != PRODUCTOS and len(header) > 1:
         columns["descripcion"] = 1
     return columns
 

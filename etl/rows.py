@@ -12,7 +12,7 @@ from etl.model import WARNING, Ficha
 from etl.parser import parse
 from etl.pdf import pdf_text
 from etl.reference import mismatch
-from etl.row_types import ROW_TYPES, ClienteRow, FichaRow, ProblemaRow, ProductoRow
+from etl.row_types import ROW_TYPES, FichaRow, ProblemaRow
 from etl.sources import Source
 from etl.text import decode
 
@@ -48,9 +48,7 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
     problemas = [ProblemaRow(source.archivo, fid, p.nivel, p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
     if message := mismatch(ficha.ministerio, ficha.partida, ficha.anio):
         problemas.append(ProblemaRow(source.archivo, fid, WARNING, None, None, message))
-    columns = {
-        table: transposed(rows, len(ROW_TYPES[table]._fields)) for table, rows in ficha_rows(ficha, source).items()
-    }
+    columns = ficha_columns(ficha, source)
     return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, columns, problemas)
 
 
@@ -59,8 +57,21 @@ def transposed(rows: list[tuple], width: int) -> list[list]:
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
-def ficha_rows(f: Ficha, source: Source) -> dict[str, list[tuple]]:
-    """Flatten one ficha's records into rows per table."""
+# Tables of a ficha's records, named as the Ficha's lists of them. A row of each is the ficha's id followed by one
+# record's fields in order (tests/test_schema_docs.py checks that the fields line up with the row types).
+RECORD_TABLES = (
+    "objetivos_ministeriales",
+    "objetivos_institucionales",
+    "productos",
+    "clientes",
+    "objetivo_institucional_ministerial",
+    "objetivo_institucional_producto",
+    "producto_cliente",
+)
+
+
+def ficha_columns(f: Ficha, source: Source) -> dict[str, list[list]]:
+    """Flatten one ficha's records into columns per table."""
     fid = f.ficha_id
     # ministerio_nombre and servicio_nombre start as written; loader.derive_names sets them across fichas.
     ficha = FichaRow(
@@ -80,29 +91,8 @@ def ficha_rows(f: Ficha, source: Source) -> dict[str, list[tuple]]:
         servicio_id=f"{f.partida}-{f.capitulo}",
         servicio_nombre=f.servicio,
     )
-    rows: dict[str, list[tuple]] = {"fichas": [ficha]}
-    for table in ("objetivos_ministeriales", "objetivos_institucionales"):
-        row_type = ROW_TYPES[table]
-        rows[table] = [row_type(fid, o.numero, o.descripcion, o.linea) for o in getattr(f, table)]
-    rows["productos"] = [
-        ProductoRow(
-            fid,
-            p.numero,
-            p.nombre,
-            p.descripcion,
-            p.aplica_gestion_territorial,
-            p.aplica_enfoque_genero,
-            p.linea,
-            p.subproductos,
-            p.presupuesto_miles,
-            p.presupuesto_texto,
-        )
-        for p in f.productos
-    ]
-    rows["clientes"] = [
-        ClienteRow(fid, c.numero, c.descripcion, c.cuantificacion, c.cuantificacion_texto, c.linea) for c in f.clientes
-    ]
-    for table in ("objetivo_institucional_ministerial", "objetivo_institucional_producto", "producto_cliente"):
-        row_type = ROW_TYPES[table]
-        rows[table] = [row_type(fid, link.origen, link.destino, link.linea) for link in getattr(f, table)]
-    return rows
+    columns = {"fichas": [[value] for value in ficha]}
+    for table in RECORD_TABLES:
+        records = getattr(f, table)
+        columns[table] = [[fid] * len(records), *transposed(records, len(ROW_TYPES[table]._fields) - 1)]
+    return columns

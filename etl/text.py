@@ -47,7 +47,9 @@ def decode(raw: bytes) -> str:
             text = raw.decode("latin-1")
     if len(_CONTROL.findall(text[:4096])) > 16:
         raise FichaError("El archivo es binario (demasiados caracteres de control), no un texto de ficha.")
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    if "\r" in text:  # the search for a two-character "\r\n" is slow; most exports have no "\r" at all
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\xa0", " ")
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
