@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 FICHAS ?= data/fichas
 export FICHAS_DB ?= data/fichas.duckdb
 PORT ?= 8501
+# The commit `make bench` compares the pages with (before issues 8-13); `make bench BENCH_ANTES=` skips it.
+BENCH_ANTES ?= 10757ba
 
 .PHONY: run build test lint bench screenshots mutants clean
 
@@ -38,7 +40,7 @@ screenshots: $(VENV)/.dev-installed
 	SCREENSHOTS_DIR=docs/capturas $(PY) -m pytest tests/browser/test_browser.py -k every_page
 
 bench: $(VENV)/.dev-installed
-	$(PY) -m bench
+	$(PY) -m bench --antes '$(BENCH_ANTES)'
 
 # Not part of `make test`: breaks the code on purpose, one named mutation at a time, and expects a test to fail.
 mutants: $(VENV)/.dev-installed

@@ -6,7 +6,7 @@ Every page shows its figures through `show`, so each gets the same Spanish-frien
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import db, figures, queries
+from app import db, figures, queries, ui
 from app.filters import Filters
 from formatting import integer, percent
 
@@ -58,7 +58,7 @@ def budget_shares(snap: db.Snapshot, filters: Filters) -> None:
     right.metric(
         "% del presupuesto en productos con gestión territorial", percent(row["presupuesto_territorial"] / total)
     )
-    st.caption(
+    ui.explain(
         f"Presupuesto informado en {integer(row['fichas_con_presupuesto'])} de {integer(row['fichas'])} fichas "
         f"({integer(total)} miles de $): solo los formularios que traen la columna «Presupuesto (Miles de $)» por "
         "producto. Cada porcentaje es el presupuesto de los productos con «Sí» sobre el de todos los productos con "

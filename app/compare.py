@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from formatting import decimal
+
 THRESHOLD = 0.6  # two texts at least this similar (0 to 1) are the same item, edited
+SHORT_CHARS = 90  # a text on screen is cut near this length; `detail` and the downloads have it whole
 SINGLE_SECTIONS = ("Misión",)  # one per ficha: always the same item, however much it changed
 NUEVO, ELIMINADO, MODIFICADO, SIN_CAMBIOS = "Nuevo", "Eliminado", "Modificado", "Sin cambios"
 COLUMNS = [
@@ -187,8 +190,59 @@ def summary(table: pd.DataFrame) -> list[str]:
     """
     lines = []
     for row in table[table["Estado"] != SIN_CAMBIOS].to_dict("records"):
-        numbers = [None if pd.isna(row[column]) else int(row[column]) for column in ("Número antes", "Número después")]
-        where = " → ".join(str(n) for n in dict.fromkeys(numbers) if n is not None)  # "4 → 3", "2", "" (misión)
         what = {MODIFICADO: row["Cambios"], ELIMINADO: row["Texto antes"], NUEVO: row["Texto después"]}[row["Estado"]]
-        lines.append(f"{row['Estado']} · {row['Sección']}{' ' + where if where else ''}: {what}")
+        lines.append(f"{row['Estado']} · {label(row)}: {what}")
     return lines
+
+
+def numbers(row: dict) -> str:
+    """An item's number in each year, once when it kept it: `4 → 3`, `2`, or "" (the mission has none)."""
+    found = [None if pd.isna(row[column]) else int(row[column]) for column in ("Número antes", "Número después")]
+    return " → ".join(str(n) for n in dict.fromkeys(found) if n is not None)
+
+
+def label(row: dict) -> str:
+    """`Objetivo institucional 4 → 3`: the section and the numbers of one row of a `compare` table."""
+    where = numbers(row)
+    return f"{row['Sección']} {where}" if where else row["Sección"]
+
+
+def short(text: str | None) -> str | None:
+    """A text cut at the last word before SHORT_CHARS, with `…` when something was left out."""
+    if text is None or pd.isna(text) or len(text) <= SHORT_CHARS:
+        return text
+    return text[:SHORT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;.") + " …"
+
+
+def on_screen(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison as a reader scans it: one row per item, its numbers in one column, the texts cut short.
+    The whole texts and the changed words are in `detail` and in the downloads (the `compare` table itself)."""
+    records = table.to_dict("records")
+    return pd.DataFrame(
+        {
+            "Sección": table["Sección"],
+            "Número": pd.array([numbers(row) or None for row in records], dtype="string"),
+            "Estado": table["Estado"],
+            "Similitud (%)": table["Similitud"],
+            "Antes": pd.array([short(row["Texto antes"]) for row in records], dtype="string"),
+            "Después": pd.array([short(row["Texto después"]) for row in records], dtype="string"),
+        }
+    )
+
+
+def detail(row: dict, before_year: int, after_year: int) -> str:
+    """One item in full, as plain text: each year's text, the similarity and what changed."""
+    similarity = "—" if pd.isna(row["Similitud"]) else f"{decimal(row['Similitud'])} %"
+    parts = [
+        f"{label(row)} · {row['Estado']}",
+        f"{before_year}: {_or_missing(row['Texto antes'])}",
+        f"{after_year}: {_or_missing(row['Texto después'])}",
+        f"Similitud: {similarity}",
+    ]
+    if not pd.isna(row["Cambios"]):
+        parts.append(f"Cambios: {row['Cambios']}")
+    return "\n\n".join(parts)
+
+
+def _or_missing(text: str | None) -> str:
+    return "(no está en la ficha de este año)" if text is None or pd.isna(text) else text

@@ -239,12 +239,12 @@ select
     100.0 * sum(c.om_cubiertos) / nullif(sum(c.om), 0) as "% ministeriales vinculados",
     100.0 * sum(c.oi_cubiertos) / nullif(sum(c.oi), 0) as "% institucionales con producto",
     100.0 * sum(c.cl_cubiertos) / nullif(sum(c.cl), 0) as "% clientes atendidos",
-    sum(c.om) as "Objetivos ministeriales",
-    sum(c.om_cubiertos) as "Ministeriales vinculados",
-    sum(c.oi) as "Objetivos institucionales",
-    sum(c.oi_cubiertos) as "Institucionales con producto",
-    sum(c.cl) as "Clientes",
-    sum(c.cl_cubiertos) as "Clientes atendidos"
+    cast(sum(c.om) as bigint) as "Objetivos ministeriales",
+    cast(sum(c.om_cubiertos) as bigint) as "Ministeriales vinculados",
+    cast(sum(c.oi) as bigint) as "Objetivos institucionales",
+    cast(sum(c.oi_cubiertos) as bigint) as "Institucionales con producto",
+    cast(sum(c.cl) as bigint) as "Clientes",
+    cast(sum(c.cl_cubiertos) as bigint) as "Clientes atendidos"
 from sel join counts c using (ficha_id)
 group by {grouping.identity}
 order by 1

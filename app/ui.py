@@ -25,14 +25,15 @@ MISSING = "—"
 # A table's width at 1.400 px with the sidebar open, and how its columns share it (px, for the grid's font).
 GRID_WIDTH = 920
 _LAYOUT_ROWS = 2_000  # the rows a table's layout is measured on
-_CHAR_PX, _PAD_PX, _LINE_PX = 7.2, 26, 21
-_HEADER_CHARS = 14  # a longer header is cut on screen; hovering shows it whole
-_NAME_CHARS, _WRAPPED_NAME_CHARS = 34, 18
+# Measured in Chromium (canvas measureText, the grid's 14 px Source Sans): a name in capitals 7,0 px a character,
+# a header in lower case 6,0 px, a digit 6,3 px.
+_CHAR_PX, _HEADER_CHAR_PX, _PAD_PX, _LINE_PX = 7.2, 6.2, 26, 21
+_WRAPPED_NAME_CHARS = 18
 # A text column whose values are mostly (3 in 4) longer than this gets the spare width and rows tall enough to
 # wrap; names, long at times, stay on one line.
 _LONG_TEXT_CHARS = 60
 _WRAPPED_CHAR_PX = 6.6  # the average character of wrapped prose
-_MIN_TEXT_PX, _MAX_LINES = 300, 8
+_MAX_LINES = 8
 _VISIBLE_ROWS, _MAX_HEIGHT_PX = 8, 900  # a wrapped table shows this many rows before it scrolls
 # Identity columns another column implies (the servicio names its ministerio and codes), least needed first:
 # they leave the screen, not the downloads, when the table would not fit.
@@ -263,76 +264,153 @@ def _cached_layout(key: str, streamed: bool, _sample: pd.DataFrame) -> GridLayou
 
 
 def _grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
-    """Columns that fit GRID_WIDTH: numbers and codes as narrow as their values, percentages first among the
-    numbers, long texts sharing the spare width in rows tall enough to read them whole; identity columns that
-    another one implies (OPTIONAL) leave the screen, in that order, until the rest fits.
+    """Columns that fit GRID_WIDTH: numbers and codes as narrow as their shown values, percentages first among
+    the numbers, prose sharing the spare width in rows tall enough to read it. Identity columns another one
+    implies (OPTIONAL) leave the screen beside prose, and elsewhere when the table is wider than the screen; then,
+    in turn: counts a percentage or a total implies (`_implied`) leave; headers, names and prose get narrower
+    (`_SQUEEZES`); the last numbers leave.
+    What leaves the screen stays in the downloads and in the grid's column menu.
 
     A streamed table gets its number formats from printf-style strings (`%'.,d` is `13.331` whatever the
     browser's locale: sprintf-js takes the character after `'` as the thousands separator); a short one from
     the Styler (`styled`), which column_config would override, so only years get a format there.
     """
     sample = frame.head(_LAYOUT_ROWS)
-    widths: dict[str, int] = {}
-    configs: dict[str, dict] = {}
-    long_texts: dict[str, int] = {}
-    full: dict[str, int] = {}  # text columns: the width of their longest value
-    full_text: dict[str, int] = {}  # prose columns: their longest value, in characters
-    for name in frame.columns:
-        column, header = sample[name], str(name)
-        lengths = column.dropna().astype(str).str.len()
-        longest = int(lengths.max()) if len(lengths) else 1
-        config: dict = {"help": header if len(header) > _HEADER_CHARS else None}
-        if columns.is_year(header) and pd.api.types.is_numeric_dtype(column):
-            config.update(kind="number", format="%d")
-            widths[name] = _px(max(len(header), 4))
-        elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            config["kind"] = "number"
-            if streamed:
-                config["format"] = "%'.,d" if pd.api.types.is_integer_dtype(column) else "%'.,.0f"
-            widths[name] = _px(max(longest + longest // 3, min(len(header), _HEADER_CHARS)))
-        else:
-            config["kind"] = "text"
-            if lengths.quantile(0.75) > _LONG_TEXT_CHARS and not columns.is_name(header):
-                long_texts[name] = int(lengths.quantile(0.9, interpolation="lower"))
-                full_text[name] = longest
-            widths[name] = _px(max(min(len(header), _HEADER_CHARS), min(longest, _NAME_CHARS)))
-            full[name] = _px(max(min(len(header), _HEADER_CHARS), longest))
-        configs[name] = config
-    order = _screen_order(frame, configs)
-    hidden = []
-    text_room = _MIN_TEXT_PX * len(long_texts)
-    for name in _optional(frame):
-        fixed = sum(widths[column] for column in order if column not in long_texts)
-        if fixed + text_room <= GRID_WIDTH:
-            break
-        if name in order and name not in long_texts:
-            order.remove(name)
-            hidden.append(name)
+    measures = {name: _measure(sample[name], str(name), streamed) for name in frame.columns}
+    order, hidden, squeeze = _fit(measures, _screen_order(frame, measures), _optional(frame), _implied(measures))
+    prose = [name for name in order if measures[name].kind == "prose"]
+    widths = {name: _width(measures[name], squeeze, wrapped=bool(prose)) for name in frame.columns}
     row_height, clipped = None, False
-    if long_texts:
-        for name in order:  # rows will wrap: names need not be as wide as their longest value
-            if configs[name]["kind"] == "text" and name not in long_texts:
-                widths[name] = min(widths[name], _px(_WRAPPED_NAME_CHARS))
-        fixed = sum(widths[column] for column in order if column not in long_texts)
-        share = max(_MIN_TEXT_PX, (GRID_WIDTH - fixed) // len(long_texts))
-        widths.update({name: share for name in long_texts})
+    if prose:
+        fixed = sum(widths[name] for name in order if name not in prose)
+        share = max(squeeze.text_px, (GRID_WIDTH - fixed) // len(prose))
+        widths.update({name: share for name in prose})
         per_line = (share - _PAD_PX) / _WRAPPED_CHAR_PX
-        lines = min(max(math.ceil(typical / per_line) for typical in long_texts.values()), _MAX_LINES)
+        lines = min(max(math.ceil(measures[name].typical / per_line) for name in prose), _MAX_LINES)
         row_height = max(lines, 3) * _LINE_PX + 16  # nine texts in ten whole; the rest says how to read it
-        clipped = any(math.ceil(longest / per_line) > max(lines, 3) for longest in full_text.values())
+        clipped = any(math.ceil(measures[name].longest / per_line) > max(lines, 3) for name in prose)
     else:
-        _widen_names(widths, full, order)
+        _widen_names(widths, measures, order)
     built = {}
-    for name, config in configs.items():
-        kind = config.pop("kind")
-        make = st.column_config.NumberColumn if kind == "number" else st.column_config.TextColumn
-        built[name] = make(width=int(widths[name]), **{k: v for k, v in config.items() if v is not None})
+    for name, measure in measures.items():
+        config: dict = {"width": int(widths[name])}
+        if _header_px(measure.header) > widths[name]:  # cut on screen: hovering the header shows it whole
+            config["help"] = str(name)
+        if measure.kind == "year":
+            config["format"] = "%d"
+        elif measure.kind == "number" and streamed:
+            config["format"] = "%'.,d" if measure.integer else "%'.,.0f"
+        make = st.column_config.TextColumn if measure.kind in ("text", "prose") else st.column_config.NumberColumn
+        built[name] = make(**config)
     return GridLayout(built, order, hidden, row_height, clipped)
 
 
-def _widen_names(widths: dict[str, int], full: dict[str, int], order: list[str]) -> None:
-    """Give the width left over to the names cut at _NAME_CHARS, so they show whole when the table has room."""
-    short = {name: full[name] - widths[name] for name in order if name in full and full[name] > widths[name]}
+@dataclass(frozen=True)
+class _Measure:
+    """What the layout knows of one column: its kind and the length of its header and of its shown values."""
+
+    kind: str  # "year", "number", "text" (one line: names, codes, labels) or "prose" (wrapped)
+    header: int  # characters
+    longest: int  # characters of its longest value as shown (`19.458.310`, `45,2`)
+    typical: int = 0  # prose: the length nine values in ten do not exceed
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class _Squeeze:
+    """How narrow a column may get: the header characters a number or name keeps, a name's characters on one line,
+    and a prose column's width (px)."""
+
+    header_chars: int
+    name_chars: int
+    text_px: int
+
+
+# Tried in turn, the first that fits wins; names shown whole on one line up to 34 characters, 18 when rows wrap.
+_SQUEEZES = (_Squeeze(14, 34, 300), _Squeeze(14, 34, 220), _Squeeze(12, 28, 220), _Squeeze(10, 22, 200))
+
+
+def _measure(column: pd.Series, header: str, streamed: bool) -> _Measure:
+    values = column.dropna()
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        if columns.is_year(header):
+            return _Measure("year", len(header), 4, integer=True)
+        integer = pd.api.types.is_integer_dtype(column)
+        return _Measure("number", len(header), _number_chars(values, 0 if streamed or integer else 1), integer=integer)
+    lengths = values.astype(str).str.len()
+    longest = int(lengths.max()) if len(lengths) else 1
+    if len(lengths) and lengths.quantile(0.75) > _LONG_TEXT_CHARS and not columns.is_name(header):
+        return _Measure("prose", len(header), longest, int(lengths.quantile(0.9, interpolation="lower")))
+    return _Measure("text", len(header), longest)
+
+
+def _number_chars(values: pd.Series, decimals: int) -> int:
+    """Characters of the widest number as the table shows it (`-19.458.310,5`): the digits of the largest
+    magnitude with its separators and decimals, and a sign when some value is negative."""
+    if values.empty:
+        return 1  # "—"
+    largest = float(max(abs(values.max()), abs(values.min())))
+    return len(f"{largest:,.{decimals}f}") + int(bool((values < 0).any()))
+
+
+def _width(measure: _Measure, squeeze: _Squeeze, wrapped: bool) -> int:
+    """A column's width under `squeeze`; prose gets its floor here and its share of the spare width later."""
+    header = _header_px(min(measure.header, squeeze.header_chars))
+    if measure.kind == "year":
+        return max(_header_px(measure.header), _px(measure.longest))
+    if measure.kind == "number":
+        return max(header, _px(measure.longest))
+    if measure.kind == "prose":
+        return squeeze.text_px
+    name_chars = min(squeeze.name_chars, _WRAPPED_NAME_CHARS) if wrapped else squeeze.name_chars
+    return max(header, _px(min(measure.longest, name_chars)))
+
+
+def _fit(
+    measures: dict[str, _Measure], order: list[str], optional: list[str], implied: list[list[str]]
+) -> tuple[list[str], list[str], _Squeeze]:
+    """The columns on screen, those left off it, and the squeeze that makes them fit GRID_WIDTH."""
+    order, hidden = list(order), []
+
+    def fits(squeeze: _Squeeze) -> bool:
+        wrapped = any(measures[name].kind == "prose" for name in order)
+        return sum(_width(measures[name], squeeze, wrapped) for name in order) <= GRID_WIDTH
+
+    def leave(*names: str) -> None:
+        for name in names:
+            order.remove(name)
+            hidden.append(name)
+
+    if any(measures[name].kind == "prose" for name in order):  # prose reads better wide: what is implied leaves
+        leave(*[name for name in optional if name in order])
+    for unit in [[name] for name in optional] + implied:
+        if fits(_SQUEEZES[0]):
+            break
+        leave(*[name for name in unit if name in order])
+    squeeze = next((squeeze for squeeze in _SQUEEZES if fits(squeeze)), _SQUEEZES[-1])
+    while not fits(squeeze) and (numbers := [name for name in order if measures[name].kind == "number"]):
+        counts = [name for name in numbers if not columns.is_percent(name)]
+        leave((counts or numbers)[-1])  # the last count, then the last percentage
+    return order, hidden, squeeze
+
+
+def _implied(measures: dict[str, _Measure]) -> list[list[str]]:
+    """Numbers other columns state, in the groups that leave the screen together, least needed first: the counts
+    split by a value (`Género: Sí`, `Género: No`, …: all or none), which percentages summarise and the chart
+    shows; then each count a percentage beside it gives with its total (`Ministeriales vinculados` beside
+    `% ministeriales vinculados` and `Objetivos ministeriales`)."""
+    numbers = [name for name, measure in measures.items() if measure.kind == "number"]
+    percents = {name.removeprefix("% ").casefold() for name in numbers if name.startswith("% ")}
+    split = [name for name in numbers if ": " in name]
+    stated = [name for name in numbers if name.casefold() in percents]
+    return ([split] if split else []) + [[name] for name in reversed(stated)]
+
+
+def _widen_names(widths: dict[str, int], measures: dict[str, _Measure], order: list[str]) -> None:
+    """Give the width left over to the texts cut on screen, so they show whole when the table has room."""
+    full = {name: max(_header_px(measures[name].header), _px(measures[name].longest)) for name in order}
+    short = {name: full[name] - widths[name] for name in order if measures[name].kind == "text"}
+    short = {name: missing for name, missing in short.items() if missing > 0}
     spare = GRID_WIDTH - sum(widths[name] for name in order)
     if spare <= 0 or not short:
         return
@@ -340,22 +418,15 @@ def _widen_names(widths: dict[str, int], full: dict[str, int], order: list[str])
         widths[name] += min(missing, spare * missing // sum(short.values()))
 
 
-def _screen_order(frame: pd.DataFrame, configs: dict[str, dict]) -> list[str]:
+def _screen_order(frame: pd.DataFrame, measures: dict[str, _Measure]) -> list[str]:
     """The frame's order, with the percentages moved before the other numbers and OPTIONAL columns last."""
     optional = _optional(frame)
     names = [name for name in frame.columns if name not in optional]
-    percents = [name for name in names if columns.is_percent(str(name)) and configs[name]["kind"] == "number"]
-    first_number = next(
-        (
-            i
-            for i, name in enumerate(names)
-            if configs[name].get("format") != "%d" and configs[name]["kind"] == "number"
-        ),
-        None,
-    )
+    percents = [name for name in names if columns.is_percent(str(name)) and measures[name].kind == "number"]
+    first_number = next((i for i, name in enumerate(names) if measures[name].kind == "number"), None)
     if percents and first_number is not None:
         rest = [name for name in names if name not in percents]
-        at = rest.index(names[first_number]) if names[first_number] in rest else len(rest)
+        at = len([name for name in names[:first_number] if name not in percents])
         names = rest[:at] + percents + rest[at:]
     return names + optional
 
@@ -373,6 +444,10 @@ def _optional(frame: pd.DataFrame) -> list[str]:
 
 def _px(chars: int) -> int:
     return int(chars * _CHAR_PX + _PAD_PX)
+
+
+def _header_px(chars: int) -> int:
+    return int(chars * _HEADER_CHAR_PX + _PAD_PX)
 
 
 def show_text(frame: pd.DataFrame) -> None:
@@ -432,9 +507,11 @@ class PageTables:
         key: str,
         explanation: str | None = None,
         full_text: bool | list[str] = False,
+        screen: pd.DataFrame | None = None,
     ) -> None:
         """`full_text` lists every row with every cell in full (one ficha's sections) instead of a scrollable grid;
-        a list gives the text of each row, as the page words it."""
+        a list gives the text of each row, as the page words it. `screen` is what the grid shows when it is not
+        the whole table (texts cut short, fewer columns); the downloads keep the whole table."""
         st.header(title)
         if explanation:
             explain(explanation)
@@ -447,7 +524,7 @@ class PageTables:
         elif full_text:
             show_text(frame)
         else:
-            show_frame(frame, f"{key}_tabla", title)
+            show_frame(frame if screen is None else screen, f"{key}_tabla", title)
         self.table_downloads(frame, title, key)
         with st.expander("Ver SQL"):
             st.code(result.sql, language="sql")

@@ -5,6 +5,8 @@ times the floor (reading every file), a full build, a rebuild with nothing chang
 held ficha, each as the command a user runs; then serves the dashboard on that database and the bare page of
 bench/bare_page.py side by side and loads every page in headless Chromium. Every figure is printed with its ratio
 to the yardstick measured in the same run, and the targets are judged at the largest size.
+With `--antes REV` it also serves the app as it was at commit REV on the same fichas (bench/antes.py) and prints
+each page now over before, with a verdict against the noise measured in the same run.
 Then it writes `--pdf` of those fichas as PDFs and prints what reading them costs per ficha (0 skips it).
 """
 
@@ -15,12 +17,12 @@ import shutil
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 from app import registry
-from bench import browser, measure, pdfs
+from bench import antes, browser, measure, pdfs
 from bench.generator import generate
 from bench.server import serving
 from formatting import decimal, integer
@@ -45,6 +47,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--loads", type=int, default=DEFAULT_LOADS, help="cargas medidas de cada página")
     parser.add_argument("--sin-paginas", action="store_true", help="sólo el ETL")
     parser.add_argument("--pdf", type=int, default=DEFAULT_PDFS, help="fichas PDF que medir (0: ninguna)")
+    parser.add_argument(
+        "--antes", default="", metavar="REV", help="commit con el que comparar las páginas ('': ninguno)"
+    )
     return parser.parse_args(argv)
 
 
@@ -57,6 +62,8 @@ class SizeResult:
     figures: dict[str, float]
     pages: dict[str, browser.Loads]  # by page name; BARE_NAME is the yardstick
     server_rss_mb: float = 0.0
+    antes: dict[str, browser.Loads] = field(default_factory=dict)  # REV's pages, by today's short name
+    antes_etl: float = 0.0  # REV's ETL: full build of the same fichas (s)
 
 
 def write_corpus_and_one_more(folder: Path, held: Path, n: int, seed: int) -> tuple[Counter, Counter]:
@@ -130,31 +137,44 @@ def measure_etl(size: int, seed: int, out: Path) -> tuple[dict[str, float], Path
     return figures, db
 
 
-def measure_pages(db: Path, loads: int, logs: Path) -> tuple[dict[str, browser.Loads], float]:
-    """Every dashboard page and the bare page, served side by side, loaded in interleaved rounds."""
+def measure_pages(
+    db: Path, loads: int, logs: Path, before: antes.Antes | None = None, before_db: Path | None = None
+) -> tuple[dict[str, browser.Loads], float]:
+    """Every dashboard page and the bare page, served side by side, loaded in interleaved rounds; with `before`,
+    each page of that commit's dashboard (on `before_db`) right after today's page of the same name."""
     logs.mkdir(parents=True, exist_ok=True)
     with (
         serving(registry.ENTRYPOINT, db, logs / "dashboard.log") as dashboard,
         serving(BARE, None, logs / "bare.log") as bare,
         serving(BARE, None, logs / "bare_frozen.log", BARE_GC_FREEZE="1") as bare_frozen,
+        antes.served(before, before_db, logs / "antes.log") as old,
     ):
         targets = [browser.Target(BARE_NAME, bare, ""), browser.Target(FROZEN_NAME, bare_frozen, "")]
-        targets += [browser.Target(page.short, dashboard, page.url_path) for page in registry.PAGES]
+        for page in registry.PAGES:
+            targets.append(browser.Target(page.short, dashboard, page.url_path, page.page_title))
+            targets += antes.targets(page.short, old) if old else []
         results = browser.measure(targets, loads, say=_say)
         rss = dashboard.rss_mb()
-    for log in ("dashboard.log", "bare.log", "bare_frozen.log"):
+    for log in ("dashboard.log", "bare.log", "bare_frozen.log", *(["antes.log"] if before else [])):
         if "Traceback" in (logs / log).read_text():
             raise RuntimeError(f"a server logged a traceback: {logs / log}")
     return results, rss
 
 
-def measure_size(size: int, args: argparse.Namespace) -> SizeResult:
+def measure_size(size: int, args: argparse.Namespace, before: antes.Antes | None = None) -> SizeResult:
     figures, db = measure_etl(size, args.seed, args.out)
     if args.sin_paginas:
         return SizeResult(figures, {})
+    before_db, before_etl = None, 0.0
+    if before:
+        _say(f"{integer(size)} fichas: la base de {before.rev}, con su propio ETL")
+        before_db = db.with_name("antes.duckdb")
+        before_etl = measure.run_etl(db.with_name("fichas"), before_db, cwd=before.tree).seconds
+        _check_rows(before_db, Counter(measure.row_counts(db)), f"{before.rev}'s build of the same fichas")
     _say(f"{integer(size)} fichas: páginas en Chromium ({args.loads} cargas de cada una)")
-    pages, rss = measure_pages(db, args.loads, args.out / f"{size}" / "logs")
-    return SizeResult(figures, pages, rss)
+    pages, rss = measure_pages(db, args.loads, args.out / f"{size}" / "logs", before, before_db)
+    now, old = antes.split(pages)
+    return SizeResult(figures, now, rss, old, before_etl)
 
 
 # -- printing ---------------------------------------------------------------------------------------------------
@@ -213,6 +233,33 @@ def pages_table(size: int, result: SizeResult) -> str:
             integer(loads.kb_per_view),
         ])  # fmt: skip
     return _render(header, rows)
+
+
+def antes_table(size: int, result: SizeResult, rev: str) -> list[str]:
+    """Each of today's pages over the same page at REV, loaded in the same rounds, with a verdict against the noise."""
+    noise = antes.margins(result.pages[BARE_NAME])
+    header = ["Página", "p50 ahora (s)", "p50 antes (s)", "ahora/antes", "Rondas ahora > antes", "CPU/vista ahora (s)",
+              "CPU antes (s)", "ahora/antes", "KB/vista ahora", "KB antes", "Veredicto"]  # fmt: skip
+    rows = []
+    for page in registry.PAGES:
+        now, before = result.pages[page.short], result.antes.get(page.short)
+        if before is None:
+            rows.append([page.short, decimal(now.p50, 2), "—", "—", "—", decimal(now.cpu_per_view, 3), "—", "—",
+                         integer(now.kb_per_view), "—", "sin antes (página nueva)"])  # fmt: skip
+            continue
+        rows.append([
+            page.short, decimal(now.p50, 2), decimal(before.p50, 2), decimal(now.p50 / before.p50, 2),
+            antes.rounds_slower(now, before), decimal(now.cpu_per_view, 3), decimal(before.cpu_per_view, 3),
+            decimal(now.cpu_per_view / before.cpu_per_view, 2), integer(now.kb_per_view),
+            integer(before.kb_per_view), antes.verdict(now, before, noise),
+        ])  # fmt: skip
+    return [
+        f"Antes y ahora con {integer(size)} fichas: las páginas de {rev} (su ETL, su panel) en las mismas rondas",
+        _render(header, rows),
+        *antes.describe(noise),
+        f"ETL de {rev}, construcción completa de las mismas fichas: {decimal(result.antes_etl, 2)} s "
+        f"(el de ahora: {decimal(result.figures['etl'], 2)} s).",
+    ]
 
 
 def _verdict(label: str, value: float, limit: float, unit: str, detail: str = "") -> str:
@@ -291,10 +338,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     started = time.perf_counter()
-    results = {size: measure_size(size, args) for size in sizes}
+    try:
+        before = antes.export(args.antes, args.out) if args.antes and not args.sin_paginas else None
+    except antes.UsageError as error:
+        print(f"Error de uso: {error}", file=sys.stderr)
+        return 2
+    results = {size: measure_size(size, args, before) for size in sizes}
     print("\n".join(machine()), flush=True)
     command = f"python -m bench --sizes {' '.join(map(str, sizes))} --seed {args.seed} --loads {args.loads}"
-    print(f"Comando: {command} --pdf {args.pdf}{' --sin-paginas' if args.sin_paginas else ''}\n")
+    print(f"Comando: {command} --pdf {args.pdf}{' --sin-paginas' if args.sin_paginas else ''}"
+          f"{f' --antes {args.antes}' if before else ''}\n")  # fmt: skip
     print(etl_table(results))
     for size, result in results.items():
         if result.pages:
@@ -305,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(capacity(largest)))
     print()
     print("\n".join(targets(sizes[-1], largest)), flush=True)
+    for size, result in results.items():
+        if result.antes:
+            print()
+            print("\n".join(antes_table(size, result, before.rev)), flush=True)
     if args.pdf:  # after the figures above are printed: a slow or failing PDF step does not lose them
         _say(f"{integer(args.pdf)} fichas en PDF")
         pdf_figures = pdfs.measure_pdfs(args.pdf, args.seed, args.out)

@@ -41,6 +41,7 @@ class Target:
     name: str
     server: Server
     path: str  # after the server's address
+    heading: str = ""  # the page's title (h1), when known: a page that shows another one's is a wrong address
 
 
 @dataclasses.dataclass
@@ -93,39 +94,48 @@ def _load(context, target: Target) -> tuple[float, int]:
         seconds = time.perf_counter() - start
         if tab.locator(ERRORS).count():
             raise RuntimeError(f"{target.name} showed an error: {tab.locator(ERRORS).first.inner_text()[:500]}")
+        if target.heading and (shown := tab.locator("h1").first.inner_text().strip()) != target.heading:
+            raise RuntimeError(f"{target.name} at /{target.path} showed «{shown}», not «{target.heading}»")
         return seconds, received[0]
     finally:
         tab.close()
 
 
 def measure(targets: list[Target], loads: int, say=print) -> dict[str, Loads]:
-    """`loads` timed loads of every target after one untimed first load; CPU read before and after each view."""
+    """`loads` timed loads of every target after one untimed first load, in a Chromium of its own."""
     from playwright.sync_api import sync_playwright
 
-    results = {target.name: Loads() for target in targets}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        contexts = {target.name: browser.new_context(viewport=VIEWPORT, locale="es-CL") for target in targets}
-        resident = browser.new_context(viewport=VIEWPORT, locale="es-CL")
         try:
-            for first in {target.server: target for target in targets}.values():  # one tab per server
-                tab = resident.new_page()
-                tab.goto(f"{first.server.url}/{first.path}", wait_until="commit")
-                tab.wait_for_function(READY, polling=100, timeout=LOAD_TIMEOUT_MS)
-            for target in targets:
-                results[target.name].first = _load(contexts[target.name], target)[0]
-            for round_ in range(loads):
-                say(f"ronda {round_ + 1} de {loads}")
-                for target in targets:
-                    result = results[target.name]
-                    before = target.server.cpu_seconds()
-                    seconds, sent = _load(contexts[target.name], target)
-                    time.sleep(SETTLE_SECONDS)
-                    result.cpu.append(target.server.cpu_seconds() - before)
-                    result.seconds.append(seconds)
-                    result.sent.append(sent)
+            return measure_in(browser, targets, loads, say)
         finally:
-            for context in [*contexts.values(), resident]:
-                context.close()
             browser.close()
+
+
+def measure_in(browser, targets: list[Target], loads: int, say=print) -> dict[str, Loads]:
+    """`measure` in a Chromium already launched (a test's); CPU read before and after each view."""
+    results = {target.name: Loads() for target in targets}
+    contexts = {target.name: browser.new_context(viewport=VIEWPORT, locale="es-CL") for target in targets}
+    resident = browser.new_context(viewport=VIEWPORT, locale="es-CL")
+    try:
+        for first in {target.server: target for target in targets}.values():  # one tab per server
+            tab = resident.new_page()
+            tab.goto(f"{first.server.url}/{first.path}", wait_until="commit")
+            tab.wait_for_function(READY, polling=100, timeout=LOAD_TIMEOUT_MS)
+        for target in targets:
+            results[target.name].first = _load(contexts[target.name], target)[0]
+        for round_ in range(loads):
+            say(f"ronda {round_ + 1} de {loads}")
+            for target in targets:
+                result = results[target.name]
+                before = target.server.cpu_seconds()
+                seconds, sent = _load(contexts[target.name], target)
+                time.sleep(SETTLE_SECONDS)
+                result.cpu.append(target.server.cpu_seconds() - before)
+                result.seconds.append(seconds)
+                result.sent.append(sent)
+    finally:
+        for context in [*contexts.values(), resident]:
+            context.close()
     return results

@@ -53,12 +53,14 @@ def floor(folder: Path) -> float:
     return best
 
 
-def run_etl(folder: Path, db: Path) -> EtlRun:
-    """`python -m etl build FOLDER --db DB` as a user runs it, timed whole, its memory sampled as it runs."""
+def run_etl(folder: Path, db: Path, cwd: Path = ROOT) -> EtlRun:
+    """`python -m etl build FOLDER --db DB` as a user runs it, timed whole, its memory sampled as it runs.
+
+    `cwd` is the tree whose ETL runs: this one, or another commit's (bench/antes.py)."""
     command = [sys.executable, "-m", "etl", "build", str(folder), "--db", str(db)]
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
         peak = main_peak = 0.0
         while child.poll() is None:
             peak = max(peak, _tree_pss_mb(child.pid))

@@ -49,15 +49,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(script: str, db: Path | None, log: Path, **environment: str):
-    """`streamlit run SCRIPT` from the project root on a free localhost port, reading `db` (FICHAS_DB)."""
+def serving(script: str, db: Path | None, log: Path, cwd: Path = ROOT, **environment: str):
+    """`streamlit run SCRIPT` from `cwd` (the project root, or another commit's tree) on a free localhost port,
+    reading `db` (FICHAS_DB)."""
     port = free_port()
     env = {**os.environ, **({"FICHAS_DB": str(db)} if db else {}), **environment}
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"

@@ -163,7 +163,7 @@ def read(path: Path) -> Source:
                 archivo,
                 "",
                 None,
-                f"El archivo pesa {size // 1_048_576} MB; una ficha real pesa pocos KB (máximo 10 MB).",
+                f"El archivo pesa {size // 1_048_576} MB; el máximo es 10 MB (una ficha real, aun en PDF, pesa mucho menos).",
             )
     except OSError as error:
         return Source(archivo, "", None, f"No se puede leer {what}: {os_cause(error)}.")

@@ -12,6 +12,7 @@ from formatting import integer, percent
 
 TOP_MINISTRIES = 10
 _CHOSEN_FOR = "_evolucion_anios_de"  # the service the year pickers were last drawn for
+_ELEMENT_OF = "_evolucion_elemento_de"  # the comparison the item picker was last drawn for
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -123,6 +124,24 @@ else:
             "sección, no por su número, que cambia cuando se quita uno: primero los pares más parecidos, y solo si "
             f"su similitud (palabras en común, sin distinguir mayúsculas, tildes ni puntuación) es al menos "
             f"{percent(compare.THRESHOLD, 0)}. Sin par, el elemento es «Nuevo» o «Eliminado». «Modificado»: cambió "
-            "el texto o una marca; «Cambios» dice qué palabras salieron (−) y cuáles entraron (+).",
+            "el texto o una marca; «Cambios» dice qué palabras salieron (−) y cuáles entraron (+). En pantalla, los "
+            "textos abreviados; completos, con sus cambios, al elegir el elemento debajo de la tabla y en las "
+            "descargas.",
+            screen=compare.on_screen(changes),
         )
+        records = changes.to_dict("records")
+        if records:
+            compared = (servicio, desde, hasta, len(records))
+            if state.get(_ELEMENT_OF) != compared:  # another comparison: open on its first change
+                state.pop("evolucion_elemento", None)
+                state[_ELEMENT_OF] = compared
+            first_change = next((i for i, row in enumerate(records) if row["Estado"] != compare.SIN_CAMBIOS), 0)
+            element = st.selectbox(
+                "Ver un elemento completo",
+                range(len(records)),
+                index=first_change,
+                format_func=lambda i: f"{compare.label(records[i])} · {records[i]['Estado']}",
+                key="evolucion_elemento",
+            )
+            st.text(compare.detail(records[element], desde, hasta))  # ficha text: never markdown
 page.workbook_button()

@@ -55,7 +55,7 @@ def open_app(monkeypatch):
 
     def start(db: Path, page: str | None = None, **query) -> AppTest:
         monkeypatch.setenv("FICHAS_DB", str(db))
-        at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / registry.ENTRYPOINT), default_timeout=120)
         for key, value in query.items():
             at.query_params[key] = value
         at.run()

@@ -40,6 +40,20 @@ def query(db: Path, sql: str, params=()) -> list[tuple]:
         return con.execute(sql, params).fetchall()
 
 
+def every_table(db: Path, skip_tables=frozenset(), skip_columns=frozenset()) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted, to compare two databases table by table."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = [name for (name,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
+        result = {}
+        for table in sorted(set(names) - set(skip_tables)):
+            columns = [column for (column,) in con.execute(
+                "select column_name from duckdb_columns() where table_name = $t order by column_index", {"t": table}
+            ).fetchall() if column not in skip_columns]  # fmt: skip
+            selected = ", ".join(f'"{column}"' for column in columns)
+            result[table] = sorted(con.execute(f"select {selected} from {table}").fetchall(), key=repr)
+        return result
+
+
 def drop_root_read_override() -> list[str]:
     """As root, permission bits do not stop reads: run the ETL as root without the capabilities that bypass them."""
     if os.geteuid() != 0:

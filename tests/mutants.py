@@ -412,9 +412,71 @@ MUTATIONS += [
     Mutation(
         "long tables in the browser's locale",
         "app/ui.py",
-        'config["format"] = "%\'.,d" if pd.api.types.is_integer_dtype(column) else "%\'.,.0f"',
+        'config["format"] = "%\'.,d" if measure.integer else "%\'.,.0f"',
         'config["format"] = "localized"',
         ("tests/test_tables.py",),
+    ),
+    Mutation(
+        "table-numbers-measured-by-their-raw-digits",
+        "app/ui.py",
+        'return len(f"{largest:,.{decimals}f}") + int(bool((values < 0).any()))',
+        "return int(values.astype(str).str.len().max())",
+        ("tests/test_tables.py",),
+    ),
+    Mutation(
+        "coverage-counts-summed-as-floats",
+        "app/queries.py",
+        'cast(sum(c.om) as bigint) as "Objetivos ministeriales"',
+        'sum(c.om) as "Objetivos ministeriales"',
+        ("tests/test_tables.py", "-k", "every_table"),
+    ),
+    Mutation(
+        "prose-beside-the-identity-it-implies",
+        "app/ui.py",
+        "        leave(*[name for name in optional if name in order])",
+        "        pass",
+        ("tests/test_tables.py",),
+    ),
+    Mutation(
+        "evolucion-shows-the-whole-comparison",
+        "pages/evolucion.py",
+        "            screen=compare.on_screen(changes),\n",
+        "",
+        ("tests/test_evolucion.py", "-k", "short_table"),
+    ),
+    Mutation(
+        "table-wider-than-the-screen-keeps-every-count",
+        "app/ui.py",
+        "    for unit in [[name] for name in optional] + implied:",
+        "    for unit in [[name] for name in optional]:",
+        ("tests/test_tables.py",),
+    ),
+]
+
+
+# The benchmark's comparison with an earlier commit (bench/antes.py): the margin that decides «no más lenta».
+MUTATIONS += [
+    Mutation(
+        "antes-margin-uncapped",
+        "bench/antes.py",
+        "return min(MAX_MARGIN, self.p50_wanted)",
+        "return self.p50_wanted",
+        ("tests/test_bench_antes.py",),
+    ),
+    Mutation(
+        "antes-cpu-noise-below-the-clock",
+        "bench/antes.py",
+        "max(spread(bare.cpu), resolution)",
+        "spread(bare.cpu)",
+        ("tests/test_bench_antes.py",),
+    ),
+    Mutation(
+        "antes-verdict-ignores-cpu",
+        "bench/antes.py",
+        """            ("CPU", now.cpu_per_view / before.cpu_per_view, noise.cpu),
+""",
+        "",
+        ("tests/test_bench_antes.py",),
     ),
 ]
 

@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, query, read_text, shown_table
+from helpers import HUASCO, LOS_LAGOS, query, read_text, shown_table
 from streamlit.testing.v1 import AppTest
 from test_budget_columns import with_products
 
@@ -18,16 +18,16 @@ from app import figures
 from etl.build import build
 
 
-def start(db, monkeypatch, page: str | None = None, **query_params) -> AppTest:
-    monkeypatch.setenv("FICHAS_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in query_params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+@pytest.fixture
+def start(open_app):
+    """The app on a database, on a page (by slug) when one is given, after a run without an exception."""
+
+    def opened(db, page: str | None = None, **query) -> AppTest:
+        at = open_app(db, page, **query)
+        assert not at.exception, at.exception
+        return at
+
+    return opened
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -66,10 +66,10 @@ def assert_one_bar_per_key(spec: dict, keys: set[str]) -> list[str]:
 
 
 @pytest.mark.slow
-def test_gender_by_service_draws_one_bar_per_servicio_id(corpus300, monkeypatch):
+def test_gender_by_service_draws_one_bar_per_servicio_id(corpus300, start):
     ids, names = query(corpus300, "select count(distinct servicio_id), count(distinct servicio_nombre) from fichas")[0]
     assert ids > names  # the corpus has different services sharing a name
-    at = start(corpus300, monkeypatch, "pages/genero_territorial.py")
+    at = start(corpus300, "genero_territorial")
     at.button_group(key="flags_nivel").set_value("servicio").run()
     assert not at.exception
     grouped = shown_table(at, "Productos por servicio")
@@ -98,8 +98,8 @@ def test_gender_by_service_draws_one_bar_per_servicio_id(corpus300, monkeypatch)
 
 
 @pytest.mark.slow
-def test_inicio_and_clients_sorted_by_value_with_the_rest_named(corpus300, monkeypatch):
-    at = start(corpus300, monkeypatch)
+def test_inicio_and_clients_sorted_by_value_with_the_rest_named(corpus300, start):
+    at = start(corpus300)
     ministries = query(corpus300, "select count(distinct ministerio_nombre) from fichas")[0][0]
     keys, values = bars(chart(at, "chart_overview"))
     assert len(keys) == len(set(keys)) == ministries
@@ -123,8 +123,8 @@ def test_inicio_and_clients_sorted_by_value_with_the_rest_named(corpus300, monke
 
 
 @pytest.mark.slow
-def test_coverage_is_a_sorted_heatmap_of_ministries_by_indicator(corpus300, monkeypatch):
-    at = start(corpus300, monkeypatch, "pages/cobertura.py")
+def test_coverage_is_a_sorted_heatmap_of_ministries_by_indicator(corpus300, start):
+    at = start(corpus300, "cobertura")
     grouped = shown_table(at, "Cobertura por ministerio")
     spec = chart(at, "chart_coverage")
     heatmap = spec["data"][0]
@@ -141,8 +141,8 @@ def test_coverage_is_a_sorted_heatmap_of_ministries_by_indicator(corpus300, monk
 # -- the two real fichas -----------------------------------------------------------------------------------------
 
 
-def test_real_fichas_counts_have_whole_ticks_and_spanish_config(real_db, monkeypatch):
-    at = start(real_db, monkeypatch)
+def test_real_fichas_counts_have_whole_ticks_and_spanish_config(real_db, start):
+    at = start(real_db)
     spec = chart(at, "chart_overview")
     assert spec["layout"]["xaxis"]["dtick"] == 1 and spec["layout"]["xaxis"]["tickformat"] == ",d"
     assert spec["layout"]["separators"] == ",."
@@ -156,8 +156,8 @@ def test_real_fichas_counts_have_whole_ticks_and_spanish_config(real_db, monkeyp
     assert axis["tickvals"][-1] == 100 and axis["ticktext"][-1] == "100 %"
 
 
-def test_sankey_on_the_ficha_page_keeps_four_columns(real_db, monkeypatch):
-    at = start(real_db, monkeypatch, "pages/ficha.py", ficha="2021-05-70")
+def test_sankey_on_the_ficha_page_keeps_four_columns(real_db, start):
+    at = start(real_db, "ficha", ficha="2021-05-70")
     sankey = chart(at, "chart_sankey")["data"][0]
     assert_sankey_columns(sankey)
 
@@ -259,12 +259,12 @@ def budget_view(at: AppTest) -> tuple[dict[str, str], list[str]]:
     return metrics, [caption.value for caption in at.caption if "Presupuesto informado" in caption.value]
 
 
-def test_budget_shares_where_fichas_carry_budgets(budget_db, monkeypatch):
+def test_budget_shares_where_fichas_carry_budgets(budget_db, start):
     expected = {
         "% del presupuesto en productos con enfoque de género": "75,0 %",
         "% del presupuesto en productos con gestión territorial": "75,0 %",
     }
-    at = start(budget_db, monkeypatch)
+    at = start(budget_db)
     for page in [None, "pages/genero_territorial.py"]:
         if page:
             at.switch_page(page).run()
@@ -272,10 +272,10 @@ def test_budget_shares_where_fichas_carry_budgets(budget_db, monkeypatch):
         assert metrics == expected, page
         assert len(captions) == 1 and captions[0].startswith("Presupuesto informado en 1 de 2 fichas (400.000 miles")
     # A filter whose fichas carry no budget shows nothing about it.
-    at = start(budget_db, monkeypatch, servicio="05-70")
+    at = start(budget_db, servicio="05-70")
     assert budget_view(at) == ({}, [])
 
 
-def test_no_budget_section_without_budgets(real_db, monkeypatch):
-    at = start(real_db, monkeypatch, "pages/genero_territorial.py")
+def test_no_budget_section_without_budgets(real_db, start):
+    at = start(real_db, "genero_territorial")
     assert budget_view(at) == ({}, [])

@@ -14,7 +14,7 @@ import pytest
 from helpers import HUASCO, LOS_LAGOS, ROOT, assert_clean, read_text, shown_table
 from streamlit.testing.v1 import AppTest
 
-from app import compare, db, queries
+from app import compare, db, queries, ui
 from app.compare import ELIMINADO, MODIFICADO, NUEVO, SIN_CAMBIOS, Item
 from app.filters import Filters
 from etl.build import build
@@ -405,3 +405,53 @@ def test_a_multi_year_corpus_of_300_fichas(tmp_path, monkeypatch):
     assert any("y 2 más, en la tabla" in caption.value for caption in at.caption)
     assert set(shown_table(at, "Indicadores por año")["Ministerio"]) == set(chosen)
     assert at.selectbox(key="evolucion_desde").value < at.selectbox(key="evolucion_hasta").value
+
+
+def test_the_screen_shows_short_texts_one_number_column_and_the_detail_has_them_whole(snap):
+    table = changes(snap, 2021, 2022)
+    screen = compare.on_screen(table)
+    assert list(screen.columns) == ["Sección", "Número", "Estado", "Similitud (%)", "Antes", "Después"]
+    assert len(screen) == len(table)
+    reworded = screen[screen["Estado"] == MODIFICADO].iloc[0]
+    assert reworded["Número"] == "4 → 3"
+    texts = pd.concat([screen["Antes"], screen["Después"]]).dropna()
+    assert texts.str.len().max() <= compare.SHORT_CHARS + 2
+    cut = screen[screen["Estado"] == ELIMINADO].iloc[0]["Antes"]
+    whole = table[table["Estado"] == ELIMINADO].iloc[0]["Texto antes"]
+    assert cut.endswith(" …") and whole.startswith(cut.removesuffix(" …") + " ")  # cut at a word, says so
+    assert pd.isna(screen[screen["Estado"] == NUEVO].iloc[0]["Antes"])
+
+    row = table[table["Estado"] == MODIFICADO].iloc[0].to_dict()
+    assert compare.detail(row, 2021, 2022).split("\n\n") == [
+        "Objetivo institucional 4 → 3 · Modificado",
+        f"2021: {row['Texto antes']}",
+        f"2022: {row['Texto después']}",
+        f"Similitud: {row['Similitud']:.1f} %".replace(".", ","),
+        "Cambios: − expedita / + eficiente",
+    ]
+    assert REWORDED_TO in compare.detail(row, 2021, 2022)
+    added = table[table["Estado"] == NUEVO].iloc[0].to_dict()
+    assert compare.detail(added, 2021, 2022).split("\n\n")[1:4] == [
+        "2021: (no está en la ficha de este año)",
+        f"2022: {ADDED}",
+        "Similitud: —",
+    ]
+
+
+def test_the_page_shows_the_short_table_the_whole_one_downloads_and_an_item_reads_whole(years_db, monkeypatch):
+    at = start(years_db, monkeypatch, servicio="09-21")
+    at.selectbox(key="evolucion_desde").set_value(2021).run()
+    assert_clean(at)
+    shown = shown_table(at, "Cambios entre 2021 y 2023")
+    assert list(shown.columns) == ["Sección", "Número", "Estado", "Similitud (%)", "Antes", "Después"]
+    downloaded = at.session_state[ui.DOWNLOADS]["evolucion_cambios.csv"]().decode("utf-8-sig")
+    assert downloaded.splitlines()[0].split(";") == compare.COLUMNS
+    element = at.selectbox(key="evolucion_elemento")
+    first_change = next(i for i, estado in enumerate(shown["Estado"]) if estado != SIN_CAMBIOS)
+    assert element.value == first_change
+    assert element.options[first_change].endswith(" · " + shown["Estado"][first_change])
+    removed = next(i for i, estado in enumerate(shown["Estado"]) if estado == ELIMINADO)
+    element.set_value(removed).run()
+    assert_clean(at)
+    assert any(text.value.startswith("Objetivo institucional 2 · Eliminado") and REMOVED in text.value
+               for text in at.main.text)  # fmt: skip

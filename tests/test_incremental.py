@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
-from helpers import HUASCO, ROOT
+from helpers import HUASCO, ROOT, every_table
 
 import etl.build
 from bench.generator import write_corpus
@@ -24,9 +23,7 @@ N = 500  # over 400 services: two years
 
 def tables(db: Path) -> dict[str, list[tuple]]:
     """Every table's rows, sorted; metadatos without the build time."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        names = [name for (name,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-        rows = {name: sorted(con.execute(f"select * from {name}").fetchall(), key=repr) for name in names}
+    rows = every_table(db)
     rows["metadatos"] = [row for row in rows["metadatos"] if row[0] != loader.BUILT]
     return rows
 

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pdfplumber
 import pytest
-from helpers import HUASCO, LOS_LAGOS, ROOT, query
+from helpers import HUASCO, LOS_LAGOS, ROOT, every_table, query
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -47,24 +46,10 @@ N°\tProducto Estratégico\tNombre Indicador\tFórmula de cálculo\tMeta 2021
 """
 
 
-def columns(con, table: str) -> list[str]:
-    names = con.execute(
-        "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
-        {"t": table},
-    ).fetchall()
-    return [name for (name,) in names if name not in IGNORED]
-
-
 def tables_of(db: Path) -> dict[str, list[tuple]]:
     """Every table's rows (metadatos aside: it says when and from what the file was built), sorted, without
     the columns that only say where a row came from."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        names = [name for (name,) in con.execute("select table_name from information_schema.tables").fetchall()]
-        result = {}
-        for table in sorted(set(names) - {"metadatos"}):
-            selected = ", ".join(f'"{column}"' for column in columns(con, table))
-            result[table] = sorted(con.execute(f"select {selected} from {table}").fetchall(), key=repr)
-        return result
+    return every_table(db, skip_tables={"metadatos"}, skip_columns=IGNORED)
 
 
 def built(folder: Path, name: str, content: bytes, tmp_path: Path) -> Path:

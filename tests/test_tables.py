@@ -132,3 +132,98 @@ def test_the_link_matrix_says_si_or_no_and_missing_values_show_a_dash(cobertura)
         "Lo que no cuelga de nada",
     ]
     assert not [markdown.value for markdown in cobertura.markdown if markdown.value.startswith("#")]
+
+
+def on_screen(layout: ui.GridLayout) -> dict[str, int]:
+    return {name: layout.columns[name]["width"] for name in layout.order}
+
+
+def test_numbers_are_as_wide_as_they_are_shown_not_as_their_raw_digits():
+    frame = pd.DataFrame({"%": [100 / 3, 100.0], "Suma": pd.array([19_458_310, None], dtype="Int64")})
+    widths = on_screen(ui.grid_layout(frame))
+    assert widths["%"] <= 26 + 7.2 * len("100,0") + 1  # not the 18 characters of 33.333333333333336
+    assert len("19.458.310") * 7 <= widths["Suma"] <= 26 + 7.2 * len("19.458.310") + 1
+
+
+COVERAGE = ["Objetivos ministeriales", "Ministeriales vinculados", "% ministeriales vinculados"]
+COVERAGE += ["Objetivos institucionales", "Institucionales con producto", "% institucionales con producto"]
+COVERAGE += ["Clientes", "Clientes atendidos", "% clientes atendidos"]
+FLAGS = ["% con enfoque de género", "% con gestión territorial", "Productos"]
+FLAGS += [f"{flag}: {value}" for flag in ("Género", "Territorial") for value in ("Sí", "No", "Desconocido")]
+
+
+def wide(numbers: list[str], rows: int = 3) -> pd.DataFrame:
+    name = "DIRECCIÓN GENERAL DE CAPACITACIÓN Y EMPLEO REGIÓN MAULE"
+    frame = pd.DataFrame({"Año": [2025] * rows, "Servicio": [name] * rows, "Ministerio": ["Ministerio de X"] * rows})
+    for i, column in enumerate(numbers):
+        frame[column] = [45.25 if column.startswith("%") else 1_000 + i] * rows
+    return frame
+
+
+def test_a_table_too_wide_leaves_out_the_counts_a_percentage_states_and_keeps_its_totals():
+    layout = ui.grid_layout(wide(COVERAGE))
+    assert sum(on_screen(layout).values()) <= ui.GRID_WIDTH
+    assert {"Ministeriales vinculados", "Institucionales con producto", "Clientes atendidos"} <= set(layout.hidden)
+    assert layout.order[:2] == ["Año", "Servicio"]
+    assert {"Objetivos ministeriales", "Objetivos institucionales", "Clientes"} <= set(layout.order)
+    assert {name for name in COVERAGE if name.startswith("%")} <= set(layout.order)
+
+
+def test_counts_split_by_a_value_leave_the_screen_all_together():
+    layout = ui.grid_layout(wide(FLAGS))
+    assert sum(on_screen(layout).values()) <= ui.GRID_WIDTH
+    assert [name for name in layout.order if ": " in name] == []
+    assert set(FLAGS[:3]) <= set(layout.order)
+    narrow = ui.grid_layout(wide(FLAGS[:3] + FLAGS[3:6]).drop(columns=["Servicio"]))
+    assert set(FLAGS[3:6]) <= set(narrow.order)  # room enough: the split shows
+
+
+def test_a_table_with_more_numbers_than_room_still_fits_and_says_what_it_left_out():
+    numbers = [f"Indicador número {i}" for i in range(20)]
+    layout = ui.grid_layout(wide(numbers))
+    assert sum(on_screen(layout).values()) <= ui.GRID_WIDTH
+    assert layout.order[:2] == ["Año", "Servicio"] and "Indicador número 0" in layout.order
+    assert "Indicador número 19" in layout.hidden
+
+
+def test_every_table_of_every_page_fits_the_screen_at_300_fichas(corpus300, monkeypatch):
+    """The layouts the pages get, at every grouping level, for the 300-ficha corpus (the browser test checks the
+    drawn grids of each page's first view)."""
+    from app import db, queries
+    from app.filters import Filters
+
+    monkeypatch.setenv("FICHAS_DB", str(corpus300))
+    snap, everything = db.snapshot(), Filters()
+    ficha = next(iter(queries.ficha_labels(snap, everything)))
+    results = [
+        queries.overview_by_ministerio(snap, everything),
+        queries.coverage_by_ficha(snap, everything),
+        queries.uncovered(snap, everything),
+        queries.link_matrix(snap, ficha),
+        queries.flags_matrix(snap, everything),
+        queries.products_with_flags(snap, everything),
+        queries.clients_by_service(snap, everything),
+        queries.clients_by_ministerio(snap, everything),
+        queries.clients_by_product(snap, everything),
+        queries.clients(snap, everything),
+        queries.problems(snap, everything, ["error", "advertencia"], ""),
+        queries.problems_per_file(snap, everything, ["error", "advertencia"], ""),
+        queries.trend_by_year(snap, everything, "ministerio"),
+        *[queries.coverage_by(snap, everything, level) for level in ("ministerio", "partida")],
+        *[queries.flags_by(snap, everything, level) for level in ("ministerio", "partida", "servicio")],
+    ]
+    too_wide = {}
+    for result in results:
+        frame = columns.yes_no(result.frame)
+        layout = ui.grid_layout(frame, streamed=len(frame) > ui.STYLED_ROWS)
+        if sum(on_screen(layout).values()) > ui.GRID_WIDTH:
+            too_wide[", ".join(frame.columns[:4])] = on_screen(layout)
+        floats = frame.select_dtypes("float").drop(columns=[c for c in frame if columns.is_percent(c)], errors="ignore")
+        assert not [c for c in floats if floats[c].dropna().eq(floats[c].dropna().round()).all()], "counts as 81,0"
+    assert too_wide == {}
+
+
+def test_beside_prose_the_identity_another_column_implies_leaves_the_screen():
+    frame = prose([LONG] * 3).assign(Ministerio="Ministerio de Agricultura")
+    layout = ui.grid_layout(frame)
+    assert "Ministerio" in layout.hidden and layout.columns["Descripción"]["width"] > 400
