@@ -57,16 +57,11 @@ def transposed(rows: list[tuple], width: int) -> list[list]:
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
-# Tables of a ficha's records, named as the Ficha's lists of them. A row of each is the ficha's id followed by one
-# record's fields in order (tests/test_schema_docs.py checks that the fields line up with the row types).
-RECORD_TABLES = (
-    "objetivos_ministeriales",
-    "objetivos_institucionales",
-    "productos",
-    "clientes",
-    "objetivo_institucional_ministerial",
-    "objetivo_institucional_producto",
-    "producto_cliente",
+# Tables of a ficha's records, named as the Ficha's lists of them: every table whose rows start with the ficha's id,
+# but `fichas` itself. A row of each is that id followed by one record's fields in order (tests/test_schema_docs.py
+# checks that the fields line up with the row types).
+RECORD_TABLES = tuple(
+    table for table, row_type in ROW_TYPES.items() if row_type._fields[0] == "ficha_id" and table != "fichas"
 )
 
 
