@@ -320,11 +320,12 @@ def _parse_all(items: list[Input], pool: Pool | None) -> Iterator:
     if pool is None:
         yield from map(parse_file, _handed_over(items))
         return
-    yield from pool.imap(parse_file, _handed_over(items), chunksize=CHUNK_FILES)
-    # Every file is parsed: the workers end now, and give back their memory before the database is checked and
-    # written, rather than idling until the build ends.
-    pool.close()
-    pool.join()
+    for count, result in enumerate(pool.imap(parse_file, _handed_over(items), chunksize=CHUNK_FILES), start=1):
+        if count == len(items):
+            # Every file is parsed: the workers end now, and give back their memory before the database is checked
+            # and written, rather than idling until the build ends.
+            pool.close()
+        yield result
 
 
 def _worker_start() -> None:
