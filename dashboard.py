@@ -43,7 +43,7 @@ def inicio() -> None:
     charts.budget_shares(snap, filters)
 
     order = charts.order_control("inicio_orden")
-    charts.show(figures.overview(overview.frame, order), "chart_overview")
+    charts.draw("chart_overview", snap, overview, figures.overview, order)
     page.table(
         overview,
         "Resumen por ministerio",

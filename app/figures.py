@@ -395,33 +395,6 @@ def flag_shares(frame: pd.DataFrame, flag: str, plural: str, order: str = "valor
     )
 
 
-def flag_matrix(frame: pd.DataFrame) -> go.Figure:
-    """Products by both flags at once (Sí / No / Desconocido each)."""
-    order = list(FLAG_COLORS)
-    matrix = (
-        frame.pivot(index="Enfoque de género", columns="Gestión territorial", values="Productos")
-        .reindex(index=order, columns=order)
-        .fillna(0)
-        .astype(int)
-    )
-    fig = go.Figure(
-        go.Heatmap(
-            z=matrix.values,
-            x=[f"Territorial: {value}" for value in order],
-            y=[f"Género: {value}" for value in order],
-            text=[[integer(value) for value in row] for row in matrix.values],
-            texttemplate="%{text}",
-            hovertemplate="%{y}<br>%{x}<br>Productos: %{z:,d}<extra></extra>",
-            colorscale="Blues",
-            showscale=False,
-            xgap=3,
-            ygap=3,
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, 320, title="Productos según ambos enfoques")
-
-
 def clients_by_service(frame: pd.DataFrame, order: str = "valor") -> go.Figure:
     """Sum of quantifications per ficha (a service in a year), on a log axis when values span orders of magnitude."""
     quantified = frame[frame["Suma de cuantificaciones"].fillna(0) > 0]

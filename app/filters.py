@@ -137,11 +137,7 @@ def options(fichas: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
     result = {}
     for dimension in DIMENSIONS:
         name = dimension.key
-        mask = pd.Series(True, index=fichas.index)
-        for other, values in filters.items():
-            if other != name and values:
-                mask &= fichas[other].isin(values)
-        counts = fichas.loc[mask, name].value_counts()
+        counts = fichas.loc[matching(fichas, filters, but=name), name].value_counts()
         selected = [value for value in getattr(filters, name) if value not in counts.index]
         counts = pd.concat([counts, pd.Series(0, index=selected, dtype="int64")])
         counts = counts.sort_index(ascending=not dimension.newest_first)
@@ -150,6 +146,15 @@ def options(fichas: pd.DataFrame, filters: Filters) -> dict[str, pd.Series]:
             counts = counts.reindex(order)
         result[name] = counts
     return result
+
+
+def matching(fichas: pd.DataFrame, filters: Filters, but: str | None = None) -> pd.Series:
+    """Which rows of the fichas index the filter keeps (leaving out the dimension `but`): `where_clause` in pandas."""
+    mask = pd.Series(True, index=fichas.index)
+    for name, values in filters.items():
+        if name != but and values:
+            mask &= fichas[name].isin(values)
+    return mask
 
 
 def label_column(dimension: Dimension) -> str:

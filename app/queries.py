@@ -463,19 +463,6 @@ order by {_FICHA_ORDER}, p.numero
 # -- one ficha -------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)  # shared and read-only: no copy per run
-def ficha_labels(snap: db.Snapshot, filters: Filters) -> dict[str, str]:
-    """ficha_id -> `SERVICIO · año (partida 05, capítulo 70)` for the filtered fichas, for ficha pickers."""
-    sql = """
-select ficha_id, servicio, anio, partida, capitulo from sel order by servicio, anio desc
-"""
-    frame = _filtered(snap, filters, sql).frame
-    return {
-        row.ficha_id: f"{row.servicio} · {row.anio} (partida {row.partida}, capítulo {row.capitulo})"
-        for row in frame.itertuples()
-    }
-
-
 def ficha_header(snap: db.Snapshot, ficha_id: str) -> Result:
     sql = """
 select ficha_id, anio, periodo_inicio, periodo_fin, ministerio, ministerio_nombre, partida, servicio,

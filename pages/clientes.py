@@ -12,7 +12,7 @@ ui.stop_if_empty(by_service.frame)
 
 if by_service.frame["Suma de cuantificaciones"].fillna(0).gt(0).any():
     order = charts.order_control("clientes_orden")
-    charts.show(figures.clients_by_service(by_service.frame, order), "chart_clients")
+    charts.draw("chart_clients", snap, by_service, figures.clients_by_service, order)
 else:
     st.info("Ninguna ficha del filtro trae cuantificaciones numéricas que graficar.")
 page.table(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, figures, queries, ui
+from app import charts, ficha_picker, figures, queries, ui
 
 page = ui.start_page("cobertura")
 snap, filters = page.snap, page.filters
@@ -13,7 +13,7 @@ ui.stop_if_empty(by_ficha.frame)
 grouping, order = charts.grouping_controls(["ministerio", "partida"], "cobertura")
 level = grouping.level
 grouped = queries.coverage_by(snap, filters, level)
-charts.show(figures.coverage(grouped.frame, grouping.plural, order), "chart_coverage")
+charts.draw("chart_coverage", snap, grouped, figures.coverage, grouping.plural, order)
 page.table(
     grouped,
     f"Cobertura por {level}",
@@ -38,13 +38,18 @@ page.table(
 )
 
 st.header("Vínculos entre objetivos de una ficha")
-ui.explain("Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna).")
-labels = queries.ficha_labels(snap, filters)
-chosen = st.selectbox("Ficha", list(labels), format_func=labels.get, key="cobertura_ficha")
-matrix = queries.link_matrix(snap, chosen)
-if matrix.frame.empty:
-    st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
-else:
-    charts.show(figures.link_heatmap(matrix.frame), "chart_heatmap")
-page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
+# One ficha's drill-down, run and drawn only when opened: three pickers, a heatmap and a table off every other view.
+links = st.expander("Elegir una ficha y ver su matriz de vínculos", key="cobertura_vinculos", on_change="rerun")
+if links.open:
+    with links:
+        ui.explain(
+            "Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna)."
+        )
+        chosen = ficha_picker.choose(snap, filters, "cobertura")
+        matrix = queries.link_matrix(snap, chosen)
+        if matrix.frame.empty:
+            st.info("Esta ficha no tiene objetivos institucionales y ministeriales que cruzar.")
+        else:
+            charts.draw("chart_heatmap", snap, matrix, figures.link_heatmap)
+        page.table(matrix, "Matriz de vínculos de la ficha elegida", "matriz_vinculos")
 page.workbook_button()

@@ -3,21 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, ficha_text, figures, queries, ui
+from app import charts, ficha_picker, ficha_text, figures, queries, ui
 
 page = ui.start_page("ficha")
 snap, filters = page.snap, page.filters
 
-labels = queries.ficha_labels(snap, filters)
-ui.stop_if_empty(labels)
-requested = st.query_params.get("ficha")
-chosen = st.selectbox(
-    "Ficha",
-    list(labels),
-    index=list(labels).index(requested) if requested in labels else 0,
-    format_func=labels.get,
-    key="ficha_elegida",
-)
+chosen = ficha_picker.choose(snap, filters, "ficha", requested=st.query_params.get("ficha"))
+ui.stop_if_empty([] if chosen is None else [chosen])
 st.query_params["ficha"] = chosen
 
 header = queries.ficha_header(snap, chosen).frame.iloc[0]
@@ -91,7 +83,7 @@ with links:
     if flows.frame.empty:
         st.info("Esta ficha no declara vínculos entre sus secciones.")
     else:
-        charts.show(figures.sankey(flows.frame, nodes), "chart_sankey")
+        charts.draw("chart_sankey", snap, flows, figures.sankey, nodes)
     sentences = ficha_text.link_sentences(flows.frame)
     page.table(
         queries.Result(sentences, flows.sql, flows.params),

@@ -21,11 +21,14 @@ ui.explain(
     "Sí, No, o Desconocido cuando la ficha no trae la columna o su valor no es Sí ni No. Las cantidades, al pasar "
     "el cursor y en la tabla."
 )
-genero, territorial = st.tabs(["Enfoque de género", "Gestión territorial"])
-with genero:
-    charts.show(figures.flag_shares(grouped.frame, "Género", grouping.plural, order), "chart_genero")
-with territorial:
-    charts.show(figures.flag_shares(grouped.frame, "Territorial", grouping.plural, order), "chart_territorial")
+# Only the open tab's chart is drawn (a rerun when the reader switches): one Plotly chart less on every view.
+genero, territorial = st.tabs(["Enfoque de género", "Gestión territorial"], key="flags_enfoque", on_change="rerun")
+if genero.open:
+    with genero:
+        charts.draw("chart_genero", snap, grouped, figures.flag_shares, "Género", grouping.plural, order)
+if territorial.open:
+    with territorial:
+        charts.draw("chart_territorial", snap, grouped, figures.flag_shares, "Territorial", grouping.plural, order)
 page.table(
     grouped,
     f"Productos por {level}",
@@ -34,8 +37,23 @@ page.table(
 )
 
 matrix = queries.flags_matrix(snap, filters)
-charts.show(figures.flag_matrix(matrix.frame), "chart_matrix")
-page.table(matrix, "Productos según ambos enfoques", "ambos_enfoques", "Productos contados por su par de valores.")
+flag_values = list(figures.FLAG_COLORS)  # Sí, No, Desconocido
+crossed = (  # on screen as the 3 × 3 table it is (a chart of the same nine numbers cost a Plotly chart a view)
+    matrix.frame.pivot(index="Enfoque de género", columns="Gestión territorial", values="Productos")
+    .reindex(index=flag_values, columns=flag_values)
+    .fillna(0)
+    .astype(int)
+    .rename(columns=lambda value: f"Territorial: {value}")
+    .reset_index()
+)
+page.table(
+    matrix,
+    "Productos según ambos enfoques",
+    "ambos_enfoques",
+    "Productos contados por su par de valores: el enfoque de género en las filas, la gestión territorial en las "
+    "columnas (las descargas traen un par por fila).",
+    screen=crossed,
+)
 
 st.header("Productos detrás de cada barra")
 group_names = dict(zip(grouped.frame[grouping.key], figures.marks(grouped.frame)["label"], strict=True))

@@ -184,7 +184,7 @@ MUTATIONS += [
     Mutation(
         "filter-options-do-not-narrow",
         "app/filters.py",
-        "mask &= fichas[other].isin(values)",
+        "mask &= fichas[name].isin(values)",
         "pass",
         ("tests/test_app.py", "-k", "choosing_a_ministerio"),
     ),
@@ -339,6 +339,41 @@ MUTATIONS += [
         "return record if record is not None and record.sha256 == item.sha256 else None",
         "return record",
         ("tests/test_incremental.py",),
+    ),
+]
+
+
+# Pages near the floor (issue 13): the ficha pickers, long tables as a page of rows, figures shared across views.
+PICKER = "tests/test_ficha_picker.py"
+TABLE_PAGE = "tests/test_table_page.py"
+MUTATIONS += [
+    Mutation(
+        "picker-ignores-the-sidebar-filter",
+        "app/ficha_picker.py",
+        "kept = index[matching(index, filters)]",
+        "kept = index",
+        (PICKER, "-k", "sidebar_filter"),
+    ),
+    Mutation(
+        "table-page-sorts-only-the-first-page",
+        "app/table_page.py",
+        "kept = frame[contains(frame, text)] if text.strip() else frame",
+        "kept = frame[contains(frame, text)] if text.strip() else frame.head(PAGE_ROWS)",
+        (TABLE_PAGE,),
+    ),
+    Mutation(
+        "table-page-search-minds-case",
+        "app/table_page.py",
+        'array = pc.utf8_lower(pa.array(texts.astype("str"), from_pandas=True))',
+        'array = pa.array(texts.astype("str"), from_pandas=True)',
+        (TABLE_PAGE,),
+    ),
+    Mutation(
+        "figure-shared-whatever-its-arguments",
+        "app/charts.py",
+        "name: str, args: tuple, _build, _frame) -> go.Figure:",
+        "name: str, _args: tuple, _build, _frame) -> go.Figure:\n    args = _args",
+        (f"{CHARTS}::test_inicio_and_clients_sorted_by_value_with_the_rest_named",),
     ),
 ]
 

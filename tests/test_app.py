@@ -7,7 +7,7 @@ from helpers import ROOT, assert_clean, metrics, shown_table
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from app import registry
+from app import registry, ui
 
 PAGES = [page.file for page in registry.FILE_PAGES]
 # Filters select identities: the official name of partida 09, the services' partida-capítulo.
@@ -129,6 +129,9 @@ def test_query_params_restore_the_filter_on_every_page(app):
 
 def test_ver_sql_shows_the_filter_as_named_parameters(app):
     at = app(ministerio=EDUCACION, anio="2021")
+    assert len(at.code) == 0  # "Ver SQL" draws its code only when opened
+    at.session_state["resumen_ministerios_sql"] = True
+    at.run()
     codes = [code.value for code in at.code]
     assert any(
         "list_contains($ministerio, cast(f.ministerio_nombre as varchar))" in code and "?" not in code for code in codes
@@ -208,7 +211,11 @@ def test_ficha_page_shows_the_ficha_in_full(app):
     at = app(ficha="2021-05-70")
     at.switch_page("pages/ficha.py").run()
     assert_clean(at)
-    assert at.selectbox(key="ficha_elegida").value == "2021-05-70"
+    assert [at.selectbox(key=f"ficha_{name}").value for name in ("ministerio", "servicio", "anio")] == [
+        "Ministerio del Interior y Seguridad Pública",
+        "05-70",
+        "2021",
+    ]
     shown = texts(at)
     assert (
         "Servicio: GOBIERNO REGIONAL REGIÓN LOS LAGOS (05-70)\n"
@@ -276,3 +283,15 @@ def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
     assert_clean(at)
     grouped = shown_table(at, "Productos por servicio")
     assert grouped["Género: Desconocido"].sum() > 0 and len(grouped) > 50
+
+
+def test_both_flags_read_as_a_three_by_three_table_and_download_a_pair_a_row(app):
+    at = app("genero_territorial")
+    assert_clean(at)
+    crossed = shown_table(at, "Productos según ambos enfoques")
+    assert crossed["Enfoque de género"].tolist() == ["Sí", "No", "Desconocido"]
+    assert list(crossed.columns[1:]) == ["Territorial: Sí", "Territorial: No", "Territorial: Desconocido"]
+    assert int(crossed.iloc[:, 1:].to_numpy().sum()) == int(metrics(app())["Productos estratégicos"])
+    assert [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")] == ["chart_genero"]
+    rows = at.session_state[ui.DOWNLOADS]["ambos_enfoques.csv"]().decode("utf-8-sig").splitlines()
+    assert rows[0] == "Enfoque de género;Gestión territorial;Productos"

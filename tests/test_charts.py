@@ -75,7 +75,14 @@ def test_gender_by_service_draws_one_bar_per_servicio_id(corpus300, start):
     grouped = shown_table(at, "Productos por servicio")
     assert len(grouped) == grouped["Servicio ID"].nunique() == ids
     assert grouped["Servicio"].nunique() == names
-    for key, flag in [("chart_genero", "Género"), ("chart_territorial", "Territorial")]:
+    for key, flag, tab in [
+        ("chart_genero", "Género", None),
+        ("chart_territorial", "Territorial", "Gestión territorial"),
+    ]:
+        if tab:  # only the open tab's chart is drawn
+            assert key not in [element.proto.id.rsplit("-", 1)[-1] for element in at.get("plotly_chart")]
+            at.session_state["flags_enfoque"] = tab
+            at.run()
         spec = chart(at, key)
         shown = assert_one_bar_per_key(spec, set(grouped["Servicio ID"]))
         assert len(shown) == figures.MAX_BARS

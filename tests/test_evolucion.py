@@ -263,7 +263,9 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
     assert "2.021" not in trend.to_string()
     buttons = [button.label for button in at.get("download_button")]
     assert buttons.count("CSV") == buttons.count("Excel") == 2
-    assert len([code for code in at.code if "where servicio_id = $servicio_id" in code.value]) == 1  # "Ver SQL"
+    at.session_state["evolucion_cambios_sql"] = True  # open its "Ver SQL"
+    at.run()
+    assert len([code for code in at.code if "where servicio_id = $servicio_id" in code.value]) == 1
 
     at.selectbox(key="evolucion_desde").set_value(2021).run()
     assert_clean(at)

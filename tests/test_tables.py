@@ -118,7 +118,9 @@ def test_flags_read_si_no():
 def cobertura(real_db, monkeypatch):
     monkeypatch.setenv("FICHAS_DB", str(real_db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
-    return at.switch_page("pages/cobertura.py").run()
+    at.switch_page("pages/cobertura.py").run()
+    at.session_state["cobertura_vinculos"] = True  # open the one-ficha matrix
+    return at.run()
 
 
 def test_the_link_matrix_says_si_or_no_and_missing_values_show_a_dash(cobertura):
@@ -194,7 +196,7 @@ def test_every_table_of_every_page_fits_the_screen_at_300_fichas(corpus300, monk
 
     monkeypatch.setenv("FICHAS_DB", str(corpus300))
     snap, everything = db.snapshot(), Filters()
-    ficha = next(iter(queries.ficha_labels(snap, everything)))
+    ficha = queries.fichas_index(snap).frame["ficha_id"].iloc[0]
     results = [
         queries.overview_by_ministerio(snap, everything),
         queries.coverage_by_ficha(snap, everything),
