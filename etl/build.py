@@ -129,17 +129,30 @@ def _rebuild(files, db_path, progress, force, stored, inputs) -> Report:
 
     if stored is None:  # no manifest vouches for the database: ask the database itself
         stored = loader.stored_state(db_path, SUMMARY_WARNINGS)
+    previous = stored if stored is not None and stored.version_etl == ETL_VERSION and not force else None
+    if previous is None:
+        # Nothing to reuse, every file is parsed: fork the parsers before the files are read, so that they never
+        # hold a copy of the files' bytes (pages the parent frees stay in a forked child).
+        with _parsers(len(files)) as pool:
+            if inputs is None:
+                inputs = _inventory(files, stored, progress)
+            return _write(db_path, inputs, None, pool)
     if inputs is None:
         inputs = _inventory(files, stored, progress)
-    current = fingerprint(inputs)
-    if stored is not None and stored.huella == current and not force:
-        _save_manifest(db_path, stored, inputs)  # so that the next no-op needs no DuckDB
-        return Report.of(db_path, True, stored, inputs)
-    previous = stored if stored is not None and stored.version_etl == ETL_VERSION and not force else None
-    metadata = {loader.FINGERPRINT: current, loader.ETL_VERSION_KEY: ETL_VERSION}
-    to_parse = sum(1 for item in inputs if _reusable(item, previous) is None)
-    few_changes = to_parse <= FEW_CHANGES
-    with _parsers(to_parse) as pool, _collector_paused():
+    if previous.huella == fingerprint(inputs):
+        _save_manifest(db_path, previous, inputs)  # so that the next no-op needs no DuckDB
+        return Report.of(db_path, True, previous, inputs)
+    with _parsers(sum(1 for item in inputs if _reusable(item, previous) is None)) as pool:
+        return _write(db_path, inputs, previous, pool)
+
+
+def _write(db_path: Path, inputs: list[Input], previous: Stored | None, pool: Pool | None) -> Report:
+    """Write the database from the inputs, reusing the rows `previous` holds for unchanged files."""
+    from etl import loader
+
+    metadata = {loader.FINGERPRINT: fingerprint(inputs), loader.ETL_VERSION_KEY: ETL_VERSION}
+    few_changes = sum(1 for item in inputs if _reusable(item, previous) is None) <= FEW_CHANGES
+    with _collector_paused():
         fates = _Fates(inputs, previous, pool)
         written = loader.write_database(
             db_path, fates, metadata, db_path if previous else None, SUMMARY_WARNINGS, few_changes
@@ -250,7 +263,7 @@ class _Fates:
                 yield _duplicate_fate(item, duplicate)
             else:
                 yield Fate(
-                    ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.rows
+                    ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.columns
                 )
 
 
@@ -272,7 +285,8 @@ def _parsers(files: int) -> Iterator[Pool | None]:
     """Worker processes to parse on every core; None when there are few files (starting them would cost more).
 
     Forked: they start at once and re-run no caller's main module (as "spawn" would). Forked before the files
-    are parsed, so they hold no copy of the rows. They only run the pure-Python parser, never DuckDB.
+    are parsed, so they hold no copy of the rows (and, in a full build, before the files are read). They only run
+    the pure-Python parser, never DuckDB, and end as soon as every file is parsed (`_parse_all`).
     """
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or files < PARALLEL_MIN_FILES:
@@ -304,8 +318,14 @@ def _parse_all(items: list[Input], pool: Pool | None) -> Iterator:
     from etl.rows import parse_file
 
     if pool is None:
-        return map(parse_file, _handed_over(items))
-    return pool.imap(parse_file, _handed_over(items), chunksize=CHUNK_FILES)
+        yield from map(parse_file, _handed_over(items))
+        return
+    for count, result in enumerate(pool.imap(parse_file, _handed_over(items), chunksize=CHUNK_FILES), start=1):
+        if count == len(items):
+            # Every file is parsed: the workers end now, and give back their memory before the database is checked
+            # and written, rather than idling until the build ends.
+            pool.close()
+        yield result
 
 
 def _worker_start() -> None:

@@ -2,8 +2,8 @@
 file."""
 
 import os
+import re
 import shutil
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
-import pyarrow as pa
+import numpy as np
 
 from etl.errors import IntegrityError
 from etl.manifest import FileRecord, Stored, manifest_path
 from etl.reference import Partida, equivalent_official, partidas
 from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
+from etl.rows import transposed
 
 # The contract every page relies on; docs/esquema.md describes each column. Keys and links of the ficha tables are
 # not declared (DuckDB checks declared ones row by row: seconds per 10.000 fichas) but checked once, set-based,
@@ -140,6 +141,8 @@ LINKS = [
     (("producto_cliente", ("ficha_id", "cliente")), ("clientes", ("ficha_id", "numero"))),
     (("archivos", ("ficha_id",)), ("fichas", ("ficha_id",))),
 ]  # fmt: skip
+# Columns SCHEMA_SQL declares bigint: counts and amounts, which may pass the 32-bit range.
+BIGINT_COLUMNS = frozenset(re.findall(r"^\s*(\w+) bigint", SCHEMA_SQL, re.MULTILINE))
 FILE_TABLES = ("problemas", "archivos")  # rows per input file; every other table with ficha_id holds a ficha's rows
 FINGERPRINT = "huella"
 ETL_VERSION_KEY = "version_etl"
@@ -157,7 +160,7 @@ class Fate:
 
     archivo: ArchivoRow
     problemas: list[ProblemaRow] = field(default_factory=list)
-    rows: dict[str, list[tuple]] | None = None  # a ficha parsed now: its rows per table
+    columns: dict[str, list[list]] | None = None  # a ficha parsed now: its rows per table, as columns
     copy_ficha: str | None = None  # a ficha whose rows are copied from the previous database
     copy_problems: bool = False  # this file's problems are copied from the previous database
 
@@ -231,17 +234,28 @@ def write_database(
 
 def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
     """Insert the fates' rows a batch at a time (parsed while the previous batch loads); return the fichas and
-    files whose rows come from the previous database."""
+    files whose rows come from the previous database.
+
+    One DuckDB thread: the parsers have every core meanwhile, and more threads would only take turns with them."""
+    con.execute("set threads = 1")
+    try:
+        return _load_batches(con, fates)
+    finally:
+        con.execute("reset threads")
+
+
+def _load_batches(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
     copied_fichas, copied_files = [], []
-    for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.rows is not None):
-        rows: dict[str, list[tuple]] = defaultdict(list)
+    for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.columns is not None):
+        columns: dict[str, list[list]] = {}
         for fate in batch:
-            rows["archivos"].append(fate.archivo)
-            rows["problemas"].extend(fate.problemas)
-            for table, table_rows in (fate.rows or {}).items():
-                rows[table].extend(table_rows)
-        for table, table_rows in rows.items():
-            _bulk_insert(con, table, table_rows)
+            for table, parsed in (fate.columns or {}).items():
+                for column, values in zip(columns.setdefault(table, [[] for _ in parsed]), parsed, strict=True):
+                    column.extend(values)
+        columns["problemas"] = transposed([p for fate in batch for p in fate.problemas], len(COLUMNS["problemas"]))
+        columns["archivos"] = transposed([fate.archivo for fate in batch], len(COLUMNS["archivos"]))
+        for table, table_columns in columns.items():
+            _bulk_insert(con, table, table_columns)
         fichas, files = _copied(batch)
         copied_fichas += fichas
         copied_files += files
@@ -268,8 +282,8 @@ def _prune(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) 
 @contextmanager
 def _copies_registered(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) -> Iterator[None]:
     """`copied_fichas` (ficha_id) and `copied_files` (archivo): what comes from the previous database."""
-    con.register("copied_fichas", pa.table({"ficha_id": pa.array(fichas, pa.string())}))
-    con.register("copied_files", pa.table({"archivo": pa.array(files, pa.string())}))
+    con.register("copied_fichas", _staging(("ficha_id",), [fichas]))
+    con.register("copied_files", _staging(("archivo",), [files]))
     try:
         yield
     finally:
@@ -332,26 +346,34 @@ def check_integrity(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         raise IntegrityError(db_path, "; ".join(lines))
 
 
-def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    if not rows:
+def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[list]) -> None:
+    if not columns[0]:
         return
-    columns = COLUMNS[table]
-    con.register("staging", _arrow(columns, rows))
+    names = COLUMNS[table]
+    con.register("staging", _staging(names, columns))
     try:
-        column_list = ", ".join(columns)  # identifiers from COLUMNS, never from input
+        column_list = ", ".join(names)  # identifiers from COLUMNS, never from input
         con.execute(f"insert into {table} ({column_list}) select {column_list} from staging")
     finally:
         con.unregister("staging")
 
 
-def _arrow(columns: tuple[str, ...], rows: Iterable[tuple]) -> pa.Table:
-    """Rows as Arrow columns: DuckDB scans them without converting a Python object per value.
+def _staging(names: tuple[str, ...], columns: list[list]) -> dict[str, np.ndarray]:
+    """Columns as NumPy arrays, which DuckDB scans as a table without pyarrow or pandas (importing either would cost
+    the build more than the whole load).
 
-    No rows give empty text columns, so that queries naming the columns still bind."""
-    values = list(zip(*rows, strict=True))
-    if not values:
-        return pa.table({name: pa.array([], pa.string()) for name in columns})
-    return pa.table(dict(zip(columns, map(list, values), strict=True)))
+    Text, numbers and booleans go as Python objects (None is NULL), and DuckDB infers each column's type from a
+    sample of its values; whole numbers that may pass the 32-bit range (BIGINT_COLUMNS) go as 64-bit integers with
+    a mask, so that a sample of small ones never decides a type too narrow for a larger one further down."""
+    staged = {}
+    for name, values in zip(names, columns, strict=True):
+        if name in BIGINT_COLUMNS:
+            missing = [value is None for value in values]
+            numbers = np.array([0 if value is None else value for value in values], dtype=np.int64)
+            staged[name] = np.ma.MaskedArray(numbers, mask=missing)
+        else:
+            staged[name] = np.array(values, dtype=object)
+    return staged
 
 
 # Names that depend on other fichas, set once every ficha is in, over the whole table (so an incremental build that
@@ -393,8 +415,8 @@ def derive_names(con: duckdb.DuckDBPyConnection) -> None:
         for partida, written in spellings
         if (official := equivalent_official(partida, written)) is not None
     ]
-    con.register("referencia_partidas", _arrow(Partida._fields, partidas()))
-    con.register("equivalentes", _arrow(("partida", "ministerio", "oficial"), equivalents))
+    con.register("referencia_partidas", _staging(Partida._fields, transposed(list(partidas()), len(Partida._fields))))
+    con.register("equivalentes", _staging(("partida", "ministerio", "oficial"), transposed(equivalents, 3)))
     try:
         con.execute(DERIVE_NAMES_SQL)
     finally:

@@ -1,28 +1,30 @@
-"""Plain records a parsed ficha is made of; the loader turns them into table rows."""
+"""Plain records a parsed ficha is made of; the loader turns them into table rows.
+
+Named tuples, not frozen dataclasses: a ficha makes about a hundred of them, and a frozen dataclass costs a
+`object.__setattr__` per field to build.
+"""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ERROR = "error"
 WARNING = "advertencia"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     nivel: str
     mensaje: str
     seccion: str | None = None
     linea: int | None = None
 
 
-@dataclass(frozen=True)
-class Objetivo:
+class Objetivo(NamedTuple):
     numero: int
     descripcion: str
     linea: int
 
 
-@dataclass(frozen=True)
-class Producto:
+class Producto(NamedTuple):
     numero: int
     nombre: str
     descripcion: str
@@ -34,8 +36,7 @@ class Producto:
     presupuesto_texto: str | None = None  # None: the table has no budget column
 
 
-@dataclass(frozen=True)
-class Cliente:
+class Cliente(NamedTuple):
     numero: int
     descripcion: str
     cuantificacion: int | None
@@ -43,8 +44,7 @@ class Cliente:
     linea: int
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """`origen` cites `destino`, as written on line `linea`."""
 
     origen: int

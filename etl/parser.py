@@ -1,6 +1,8 @@
 """Turn the text of one Formulario A1 export into a `Ficha` record. Never touches the database."""
 
+import functools
 import re
+from operator import itemgetter
 
 from etl.errors import FichaError
 from etl.model import WARNING, Cliente, Ficha, Link, Objetivo, Problem, Producto
@@ -149,19 +151,23 @@ class _Parser:
         table: Table | None = None
         for index in range(start, len(self.lines)):
             line = self.lines[index]
-            if not line.strip():
+            stripped = line.strip()
+            if not stripped:
                 if section in (LEY, MISION) and table is None:
                     self.texts.setdefault(section, [[]]).append([])
                 continue
             linea = index + 1
-            if (key := heading(line)) is not None:
+            # Most lines are numbered rows (`12<TAB>…`): no heading starts with a digit, and neither does a header's
+            # first cell (the line's first text, unless that cell is empty: no header either).
+            numbered = "0" <= stripped[0] <= "9"
+            if not numbered and (key := heading(line)) is not None:
                 section, table = key, None
                 continue
             if section is None:
                 self._header_pairs(line)
                 continue
-            if (header := header_cells(line)) is not None and not (table and header == table.header):
-                kind = _table_kind(header, section)
+            if not numbered and (header := header_cells(line)) is not None and not (table and header == table.header):
+                kind = _table_kind(tuple(header), section)
                 wide = "\t" not in line and not line.strip().startswith("|")
                 table = Table(kind, header, linea, wide)
                 self.tables.setdefault(kind, []).append(table)
@@ -186,7 +192,7 @@ class _Parser:
                 self.warn("Sección sin tabla: no se encontraron filas.", kind)
             seen: set[int] = set()
             for table in tables:
-                columns = _columns(table)
+                roles = _roles(table.kind, tuple(table.header))
                 for row in table.rows:
                     values = self._row_values(table, row, kind)
                     numero = int(values[0].rstrip("."))
@@ -194,7 +200,8 @@ class _Parser:
                         self.warn(f"Número {numero} repetido; se conserva la primera fila.", kind, row.linea)
                         continue
                     seen.add(numero)
-                    self._record(ficha, kind, numero, columns, values, row.linea)
+                    values += _MISSING  # what `roles` reads for a column the table lacks
+                    self._record(ficha, kind, numero, roles(values), row.linea)
 
     def _row_values(self, table: Table, row: Row, kind: str) -> list[str]:
         values = [clean(text) for text in row.texts()]
@@ -217,57 +224,53 @@ class _Parser:
             values += [""] * (expected - len(values))
         return values
 
-    def _record(
-        self, ficha: Ficha, kind: str, numero: int, columns: dict[str, int], values: list[str], linea: int
-    ) -> None:
-        def cell(role: str) -> str:
-            return values[columns[role]] if role in columns else ""
-
-        def links(role: str, target: list[Link]) -> None:
-            numbers, unknown = parse_links(cell(role))
-            if unknown:
-                self.warn(f"Vínculo no reconocido en la fila {numero}: «{', '.join(unknown)[:80]}».", kind, linea)
-            target.extend(Link(numero, destino, linea) for destino in numbers)
-
-        if kind in (MINISTERIALES, INSTITUCIONALES):
-            objetivo = Objetivo(numero, cell("descripcion"), linea)
-            (ficha.objetivos_ministeriales if kind == MINISTERIALES else ficha.objetivos_institucionales).append(
-                objetivo
-            )
-            if kind == INSTITUCIONALES:
-                links("ministerio", ficha.objetivo_institucional_ministerial)
-                links("productos", ficha.objetivo_institucional_producto)
+    def _record(self, ficha: Ficha, kind: str, numero: int, cells: tuple, linea: int) -> None:
+        """One row's record, from its cells in the order of `ROLES[kind]`."""
+        if kind == MINISTERIALES:
+            ficha.objetivos_ministeriales.append(Objetivo(numero, cells[0], linea))
+        elif kind == INSTITUCIONALES:
+            descripcion, ministerio, productos = cells
+            ficha.objetivos_institucionales.append(Objetivo(numero, descripcion, linea))
+            self._links(kind, numero, linea, ministerio, ficha.objetivo_institucional_ministerial)
+            self._links(kind, numero, linea, productos, ficha.objetivo_institucional_producto)
         elif kind == PRODUCTOS:
-            flags = {role: parse_flag(cell(role)) for role in ("territorial", "genero")}
-            for role, flag in flags.items():
-                if flag is None and cell(role):
+            nombre, descripcion, territorial, genero, clientes, subproductos, presupuesto = cells
+            flags = []
+            for value in (territorial, genero):
+                flags.append(flag := parse_flag(value))
+                if flag is None and value:
                     self.warn(
-                        f"Valor «{cell(role)[:20]}» no es Sí ni No en el producto {numero}; queda como desconocido.",
+                        f"Valor «{value[:20]}» no es Sí ni No en el producto {numero}; queda como desconocido.",
                         kind,
                         linea,
                     )
-            # None, not "", when the table has no such column: an empty cell and a missing column differ.
-            presupuesto = cell("presupuesto") if "presupuesto" in columns else None
             ficha.productos.append(
                 Producto(
                     numero,
-                    cell("nombre"),
-                    cell("descripcion"),
-                    flags["territorial"],
-                    flags["genero"],
+                    nombre,
+                    descripcion,
+                    *flags,
                     linea,
-                    subproductos=cell("subproductos") if "subproductos" in columns else None,
+                    subproductos=subproductos,
                     presupuesto_miles=None if presupuesto is None else parse_quantity(presupuesto),
                     presupuesto_texto=presupuesto,
                 )
             )
-            links("clientes", ficha.producto_cliente)
+            self._links(kind, numero, linea, clientes, ficha.producto_cliente)
         else:
-            texto = cell("cuantificacion")
-            ficha.clientes.append(Cliente(numero, cell("descripcion"), parse_quantity(texto), texto, linea))
+            descripcion, texto = cells
+            ficha.clientes.append(Cliente(numero, descripcion, parse_quantity(texto), texto, linea))
+
+    def _links(self, kind: str, numero: int, linea: int, text: str, target: list[Link]) -> None:
+        """The numbers row `numero` cites in `text`, added to `target`; a warning for what is not a number."""
+        numbers, unknown = parse_links(text)
+        if unknown:
+            self.warn(f"Vínculo no reconocido en la fila {numero}: «{', '.join(unknown)[:80]}».", kind, linea)
+        target.extend(Link(numero, destino, linea) for destino in numbers)
 
 
-def _table_kind(header: list[str], section: str | None) -> str:
+@functools.lru_cache(maxsize=1024)  # fichas share a handful of headers
+def _table_kind(header: tuple[str, ...], section: str | None) -> str:
     """Which table a header row opens: by its columns first, by the section it stands in otherwise."""
     if any("cuantificacion" in cell for cell in header):
         return CLIENTES
@@ -304,22 +307,45 @@ _ROLE_WORDS = {
 _PRODUCT_ONLY_COLUMNS = ("subproducto", "presupuesto")
 
 
-def _columns(table: Table) -> dict[str, int]:
+# The cells `_record` reads for each kind of table, in order. A column the table lacks reads as "", or as None for
+# the product columns whose absence differs from an empty cell (no budget column is not an empty budget).
+ROLES = {
+    MINISTERIALES: ("descripcion",),
+    INSTITUCIONALES: ("descripcion", "ministerio", "productos"),
+    PRODUCTOS: ("nombre", "descripcion", "territorial", "genero", "clientes", "subproductos", "presupuesto"),
+    CLIENTES: ("descripcion", "cuantificacion"),
+}
+_ABSENT_AS_NONE = ("subproductos", "presupuesto")
+_MISSING = ["", None]  # appended to a row's cells: positions -2 and -1
+
+
+@functools.lru_cache(maxsize=1024)  # fichas share a handful of headers
+def _roles(kind: str, header: tuple[str, ...]):
+    """A function from a row's cells (with `_MISSING` appended) to the tuple of its cells in `ROLES` order."""
+    columns = _columns(kind, header)
+    positions = [columns.get(role, -1 if role in _ABSENT_AS_NONE else -2) for role in ROLES[kind]]
+    if len(positions) == 1:  # itemgetter of one position returns the item, not a tuple
+        (position,) = positions
+        return lambda values: (values[position],)
+    return itemgetter(*positions)
+
+
+def _columns(kind: str, header: tuple[str, ...]) -> dict[str, int]:
     """Map roles (descripcion, ministerio, genero, ...) to column positions by header words.
 
     `Presupuesto 2015 (Miles de $)` is the budget; a `%` column beside it (the share of the total) is not.
     """
     columns: dict[str, int] = {}
-    for position, name in enumerate(table.header[1:], start=1):
-        if table.kind != PRODUCTOS and any(word in name for word in _PRODUCT_ONLY_COLUMNS):
+    for position, name in enumerate(header[1:], start=1):
+        if kind != PRODUCTOS and any(word in name for word in _PRODUCT_ONLY_COLUMNS):
             continue
-        for role, words in _ROLE_WORDS[table.kind]:
+        for role, words in _ROLE_WORDS[kind]:
             if role == "presupuesto" and "%" in name:
                 continue
             if role not in columns and any(word in name for word in words):
                 columns[role] = position
                 break
-    if "descripcion" not in columns and table.kind != PRODUCTOS and len(table.header) > 1:
+    if "descripcion" not in columns and kind != PRODUCTOS and len(header) > 1:
         columns["descripcion"] = 1
     return columns
 

@@ -31,6 +31,7 @@ def partidas() -> tuple[Partida, ...]:
         )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)  # asked once per ficha: a few hundred partidas and years
 def official_name(partida: str, anio: int) -> str | None:
     """The ministry's official name for that partida in that budget year, if the reference knows it."""
     for row in partidas():
@@ -57,6 +58,7 @@ def same_ministry(written: str, official: str) -> bool:
     return _ministry_key(written) == _ministry_key(official)
 
 
+@functools.lru_cache(maxsize=4096)  # a few spellings per ministry, asked once per ficha
 def _ministry_key(name: str) -> str:
     return _MINISTRY_PREFIX.sub("", fold(name)).replace(" ", "")
 

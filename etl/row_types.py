@@ -1,7 +1,7 @@
 """One named row type per table: the single place that says which columns a table is loaded with, in which order.
 
-NamedTuples because they are tuples: as cheap to pickle between worker processes and to turn into Arrow columns as
-plain ones, yet read by name. `loader.COLUMNS` is derived from their `_fields`; SCHEMA_SQL declares the same columns.
+NamedTuples because they are tuples: as cheap to transpose into the columns the loader hands DuckDB as plain
+ones, yet read by name. `loader.COLUMNS` is derived from their `_fields`; SCHEMA_SQL declares the same columns.
 """
 
 from typing import NamedTuple

@@ -1,7 +1,8 @@
 """One input file as table rows: the unit of work that worker processes parse and send back.
 
-Imports stay light (no pandas, no duckdb) so worker processes start fast, and rows are tuples because
-they cross process boundaries far faster than record objects do (named tuples: still tuples, read by name).
+Imports stay light (no pandas, no duckdb) so worker processes start fast. A parsed file travels back as columns,
+one list per column of each table: they cross process boundaries far faster than rows (a named tuple is rebuilt by
+a Python call per row when unpickled), and the loader hands them to DuckDB as they are.
 """
 
 from dataclasses import dataclass
@@ -11,20 +12,21 @@ from etl.model import WARNING, Ficha
 from etl.parser import parse
 from etl.pdf import pdf_text
 from etl.reference import mismatch
-from etl.row_types import ROW_TYPES, ClienteRow, FichaRow, ProblemaRow, ProductoRow
+from etl.row_types import ROW_TYPES, FichaRow, ProblemaRow
 from etl.sources import Source
 from etl.text import decode
 
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """An accepted ficha's identity, its rows per table (named row types of `etl.row_types`) and its warnings."""
+    """An accepted ficha's identity, its rows per table as columns (in the order of the fields of its row type in
+    `etl.row_types`) and its warnings."""
 
     ficha_id: str
     anio: int
     partida: str
     capitulo: str
-    rows: dict[str, list[tuple]]
+    columns: dict[str, list[list]]
     problemas: list[ProblemaRow]
 
 
@@ -46,11 +48,25 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
     problemas = [ProblemaRow(source.archivo, fid, p.nivel, p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
     if message := mismatch(ficha.ministerio, ficha.partida, ficha.anio):
         problemas.append(ProblemaRow(source.archivo, fid, WARNING, None, None, message))
-    return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, ficha_rows(ficha, source), problemas)
+    columns = ficha_columns(ficha, source)
+    return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, columns, problemas)
 
 
-def ficha_rows(f: Ficha, source: Source) -> dict[str, list[tuple]]:
-    """Flatten one ficha's records into rows per table."""
+def transposed(rows: list[tuple], width: int) -> list[list]:
+    """Rows as `width` columns (lists of values), also when there are no rows."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
+# Tables of a ficha's records, named as the Ficha's lists of them: every table whose rows start with the ficha's id,
+# but `fichas` itself. A row of each is that id followed by one record's fields in order (tests/test_schema_docs.py
+# checks that the fields line up with the row types).
+RECORD_TABLES = tuple(
+    table for table, row_type in ROW_TYPES.items() if row_type._fields[0] == "ficha_id" and table != "fichas"
+)
+
+
+def ficha_columns(f: Ficha, source: Source) -> dict[str, list[list]]:
+    """Flatten one ficha's records into columns per table."""
     fid = f.ficha_id
     # ministerio_nombre and servicio_nombre start as written; loader.derive_names sets them across fichas.
     ficha = FichaRow(
@@ -70,29 +86,8 @@ def ficha_rows(f: Ficha, source: Source) -> dict[str, list[tuple]]:
         servicio_id=f"{f.partida}-{f.capitulo}",
         servicio_nombre=f.servicio,
     )
-    rows: dict[str, list[tuple]] = {"fichas": [ficha]}
-    for table in ("objetivos_ministeriales", "objetivos_institucionales"):
-        row_type = ROW_TYPES[table]
-        rows[table] = [row_type(fid, o.numero, o.descripcion, o.linea) for o in getattr(f, table)]
-    rows["productos"] = [
-        ProductoRow(
-            fid,
-            p.numero,
-            p.nombre,
-            p.descripcion,
-            p.aplica_gestion_territorial,
-            p.aplica_enfoque_genero,
-            p.linea,
-            p.subproductos,
-            p.presupuesto_miles,
-            p.presupuesto_texto,
-        )
-        for p in f.productos
-    ]
-    rows["clientes"] = [
-        ClienteRow(fid, c.numero, c.descripcion, c.cuantificacion, c.cuantificacion_texto, c.linea) for c in f.clientes
-    ]
-    for table in ("objetivo_institucional_ministerial", "objetivo_institucional_producto", "producto_cliente"):
-        row_type = ROW_TYPES[table]
-        rows[table] = [row_type(fid, link.origen, link.destino, link.linea) for link in getattr(f, table)]
-    return rows
+    columns = {"fichas": [[value] for value in ficha]}
+    for table in RECORD_TABLES:
+        records = getattr(f, table)
+        columns[table] = [[fid] * len(records), *transposed(records, len(ROW_TYPES[table]._fields) - 1)]
+    return columns

@@ -150,7 +150,12 @@ def read(path: Path) -> Source:
             info = os.fstat(handle.fileno())
             if kind := _not_regular(info.st_mode):
                 return Source(archivo, "", None, f"No es un archivo de texto sino {kind}; no se lee.")
-            content = handle.read(MAX_BYTES + 1) if info.st_size <= MAX_BYTES else b""
+            content = b""
+            if info.st_size <= MAX_BYTES:
+                # Sized to the file: asking for MAX_BYTES at once would allocate that much for every file.
+                content = handle.read(info.st_size + 1)
+                if len(content) > info.st_size:  # it grew since: read on, up to the limit
+                    content += handle.read(MAX_BYTES + 1 - len(content))
             settled = _settled(info) if len(content) == info.st_size else None  # it changed while read
         size = max(info.st_size, len(content))
         if size > MAX_BYTES:

@@ -12,35 +12,50 @@ _ROW_NUMBER = re.compile(r"\d{1,5}\.?")
 # so a line of millions of tabs costs one string, not millions.
 MAX_CELLS = 64
 NUMBER_COLUMNS = {"numero", "no", "n°", "n", "nro", "nro.", "n.o", "#", "num", "num."}
+_LONGEST_NAME = max(map(len, NUMBER_COLUMNS))
+_ASCII_SPACES_AND_COLON = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f:"  # what `fold(...).rstrip(":")` may drop of ASCII
 
 
-def split_cells(line: str, wide_gaps: bool = False) -> list[str]:
-    """Cells of one exported line: tab-separated, a markdown pipe row, or (if asked) 2+ spaces apart."""
+def split_cells(line: str, wide_gaps: bool = False, limit: int = MAX_CELLS) -> list[str]:
+    """Cells of one exported line: tab-separated, a markdown pipe row, or (if asked) 2+ spaces apart.
+
+    Past `limit` separators, the last cell holds the rest of the line unsplit."""
     stripped = line.strip()
     if stripped.startswith("|"):
         body = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
-        return [cell.strip() for cell in body.split("|", MAX_CELLS)]
+        return list(map(str.strip, body.split("|", limit)))
     if "\t" in line:
-        return [cell.strip() for cell in line.rstrip("\n").split("\t", MAX_CELLS)]
+        return list(map(str.strip, line.rstrip("\n").split("\t", limit)))
     if wide_gaps:
-        return [cell.strip() for cell in _WIDE_GAP.split(stripped, MAX_CELLS)]
+        return list(map(str.strip, _WIDE_GAP.split(stripped, limit)))
     return [stripped]
 
 
 def is_pipe_rule(line: str) -> bool:
     """The `|---|---|` line under a markdown table header."""
-    return _PIPE_RULE.fullmatch(line.strip()) is not None
+    return "--" in line and _PIPE_RULE.fullmatch(line.strip()) is not None
 
 
 def header_cells(line: str) -> list[str] | None:
     """Folded cells if `line` is a table header row (`Número<TAB>Descripción...`), else None."""
     # Tab and pipe lines split the same either way; any other line is one cell unless split at wide gaps.
     wide = "\t" not in line and not line.strip().startswith("|")
+    # Most lines are rows (`12<TAB>...`, whose digits never fold to a column name) or prose: look at the first cell
+    # alone, and split and fold the whole line only when it names the number column.
+    first = split_cells(line, wide, 1)[0]
+    if first.isdigit() or _too_long_for_a_name(first) or fold(first).rstrip(":") not in NUMBER_COLUMNS:
+        return None
     cells = split_cells(line, wide)
-    # Most lines are rows (`12<TAB>...`, whose digits never fold to a column name) or prose: fold only when needed.
-    if len(cells) >= 2 and not cells[0].isdigit() and fold(cells[0]).rstrip(":") in NUMBER_COLUMNS:
-        return [fold(cell) for cell in cells]
-    return None
+    return [fold(cell) for cell in cells] if len(cells) >= 2 else None
+
+
+def _too_long_for_a_name(cell: str) -> bool:
+    """Whether `fold(cell).rstrip(":")` is surely longer than any number column's name, without folding a paragraph.
+
+    Folding keeps every ASCII character but white space and trailing colons (and may add, never drop, others)."""
+    return len(cell) > _LONGEST_NAME and (
+        len(cell.encode("ascii", "ignore").translate(None, _ASCII_SPACES_AND_COLON)) > _LONGEST_NAME
+    )
 
 
 @dataclass

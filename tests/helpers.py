@@ -24,6 +24,8 @@ def content(ficha) -> dict:
     """A parsed ficha without line numbers or problems, for comparing two renderings of one ficha."""
 
     def strip(value):
+        if hasattr(value, "_asdict"):  # a record (named tuple)
+            value = value._asdict()
         if isinstance(value, list):
             return [strip(item) for item in value]
         if isinstance(value, dict):

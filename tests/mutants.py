@@ -327,6 +327,13 @@ MUTATIONS += [
         ("tests/test_safe_target.py", "tests/test_duplicates.py"),
     ),
     Mutation(
+        "header-check-counts-colons",
+        "etl/tables.py",
+        'b" \\t\\n\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x1f:"',
+        'b" \\t\\n\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x1f"',
+        ("tests/test_variants.py",),
+    ),
+    Mutation(
         "incremental-reuses-changed-files",
         "etl/build.py",
         "return record if record is not None and record.sha256 == item.sha256 else None",

@@ -126,14 +126,18 @@ def test_killed_builds_keep_the_previous_database(tmp_path):
     assert first.returncode == -signal.SIGKILL
     assert state(db) is None and temporaries(db, first.pid)
 
-    # Calibrate the random delays on this machine: how long a whole build takes, and its writing phase.
-    writing_starts, swap = run_to_the_end(folder, db)
+    run_to_the_end(folder, db)
     assert temporaries(db) == [], "a build that ends must remove the temporaries of killed builds"
+    assert (state(db).fichas, state(db).archivos) == (FICHAS, FICHAS)
+    # Calibrate the random delays on this machine on a build like those killed below: an incremental one (it copies
+    # the unchanged fichas, parses the added ones), timing when it starts writing and when it swaps the file in.
+    write_fichas(folder, FICHAS + ADDED_PER_ROUND)
+    writing_starts, swap = run_to_the_end(folder, db)
     previous = state(db)
-    assert (previous.fichas, previous.archivos) == (FICHAS, FICHAS)
+    assert (previous.fichas, previous.archivos) == (FICHAS + ADDED_PER_ROUND, FICHAS + ADDED_PER_ROUND)
 
     outcomes = []
-    for round_number in range(1, KILLS + 1):
+    for round_number in range(2, KILLS + 2):
         expected = FICHAS + ADDED_PER_ROUND * round_number
         write_fichas(folder, expected)
         # Half the kills land anywhere before the writing starts, half while the new database is written.
@@ -166,7 +170,7 @@ def test_killed_builds_keep_the_previous_database(tmp_path):
     assert final.returncode == 0, out + err
     assert "Traceback" not in out + err
     now = state(db)
-    expected = FICHAS + ADDED_PER_ROUND * KILLS
+    expected = FICHAS + ADDED_PER_ROUND * (KILLS + 1)
     assert (now.fichas, now.archivos) == (expected, expected)
     if outcomes[-1] == "replaced":  # the last round got to swap in these very files: nothing left to do
         assert out.startswith("Sin cambios") and now == previous

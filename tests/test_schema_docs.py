@@ -4,7 +4,7 @@ import re
 
 from helpers import ROOT, query
 
-from etl import loader
+from etl import loader, model, rows
 
 _SECTION = re.compile(r"^## `(\w+)`$", re.MULTILINE)
 _COLUMN_ROW = re.compile(r"^\| `(\w+)` \|", re.MULTILINE)
@@ -45,3 +45,24 @@ def test_load_columns_follow_the_schema(real_db):
             [table],
         )
         assert tuple(name for (name,) in declared) == columns, table
+
+
+def test_record_fields_line_up_with_their_tables_columns():
+    """A row of a ficha's records is the ficha's id followed by the record's fields (etl.rows.ficha_columns)."""
+    records = {
+        "objetivos_ministeriales": model.Objetivo,
+        "objetivos_institucionales": model.Objetivo,
+        "productos": model.Producto,
+        "clientes": model.Cliente,
+        "objetivo_institucional_ministerial": model.Link,
+        "objetivo_institucional_producto": model.Link,
+        "producto_cliente": model.Link,
+    }
+    assert set(records) == set(rows.RECORD_TABLES)
+    for table, record in records.items():
+        columns = loader.COLUMNS[table]
+        assert columns[0] == "ficha_id" and len(columns) == len(record._fields) + 1, table
+        if record is not model.Link:  # a link's ends are named after the tables they join
+            assert columns[1:] == record._fields, table
+        else:
+            assert columns[-1] == "linea", table

@@ -80,6 +80,8 @@ VARIANTS = {
     "celdas partidas en dos líneas": _wrap_cells,
     "listas de vínculos partidas": _wrap_link_lists,
     "Nº en vez de Número": lambda t: t.replace("Número\t", "Nº\t"),
+    # Folding drops trailing colons: a long first cell may still name the number column.
+    "Número seguido de muchos dos puntos": lambda t: t.replace("Número\t", "Número::::::::::\t"),
     "fin de línea CRLF": lambda t: t.replace("\n", "\r\n"),
     "SI y NO en mayúsculas, Sí con tilde": lambda t: t.replace("\tNo\tSi", "\tNO\tSí"),
     "listas con y": lambda t: re.sub(r"\t(\d+),(\d+)$", r"\t\1 y \2", t, flags=re.M),
