@@ -172,7 +172,8 @@ def test_a_hostile_version_is_quoted_inert(broken):
 
 
 def test_damage_found_midpage_replaces_the_whole_page(real_db, tmp_path, open_app):
-    """Clientes draws its chart, then reads `producto_cliente`: damaged after the first check, it raises midway.
+    """Clientes, opened on «Por producto», draws its warning and sections, then reads `producto_cliente`: damaged
+    after the first check, it raises midway.
 
     The page must end as the one message (no chart left above it), not as "pruebe con otro filtro".
     """
@@ -181,6 +182,7 @@ def test_damage_found_midpage_replaces_the_whole_page(real_db, tmp_path, open_ap
     at = open_app(path)
     assert not at.exception and at.get("plotly_chart")
     corrupt_table(path, "producto_cliente")  # in place, same inode and mtime: the same snapshot, checked as sound
+    at.query_params["clientes_seccion"] = "Por producto"  # a link to that section
     at.switch_page(registry.by_slug("clientes").file).run()
     message = assert_only_the_message(at, DAMAGED, "make build", sidebar=True)
     assert "otro filtro" not in message
