@@ -34,6 +34,10 @@ class Keys:
     def anio(self) -> str:
         return f"{self.prefix}_anio"
 
+    @property
+    def all(self) -> tuple[str, str, str]:
+        return self.ministerio, self.servicio, self.anio
+
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # shared and only read: no copy per run
 def choices(snap: db.Snapshot, filters: Filters) -> pd.DataFrame:
@@ -84,3 +88,17 @@ def choose(snap: db.Snapshot, filters: Filters, prefix: str, requested: str | No
     with right:
         anio = st.selectbox("Año", of_service["anio"].tolist(), key=keys.anio)
     return of_service.index[of_service["anio"] == anio][0]
+
+
+def held(snap: db.Snapshot, filters: Filters, prefix: str) -> str | None:
+    """The ficha the pickers hold while they are not drawn (a closed section), else the first one they offer."""
+    fichas = choices(snap, filters)
+    if fichas.empty:
+        return None
+    keys, state = Keys(prefix), st.session_state
+    named = fichas[
+        (fichas["ministerio"] == state.get(keys.ministerio))
+        & (fichas["servicio"] == state.get(keys.servicio))
+        & (fichas["anio"] == state.get(keys.anio))
+    ]
+    return (named if not named.empty else fichas).index[0]

@@ -516,10 +516,16 @@ class PageTables:
         return list(st.tabs(list(labels), key=f"{self.slug}_seccion", bind="query-params"))
 
     @contextmanager
-    def section(self, tab) -> Iterator[bool]:
+    def section(self, tab, keep: tuple[str, ...] = ()) -> Iterator[bool]:
         """Inside one of `sections`: yields whether it is open. Its tables are drawn when it is; when it is not,
-        `table` only lists them for the page's workbook."""
+        `table` only lists them for the page's workbook, and the choices of its widgets keyed in `keep` are kept
+        for when it opens again (Streamlit forgets the value of a widget a run does not draw unless the script
+        writes it back: "Interrupting the widget clean-up process")."""
         self._drawing = bool(tab.open)
+        if not self._drawing:
+            for key in keep:
+                if key in st.session_state:
+                    st.session_state[key] = st.session_state[key]
         try:
             with tab:
                 yield self._drawing

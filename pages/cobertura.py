@@ -53,8 +53,8 @@ for tab, query, title, key, explanation in [  # a table each of the filter
 ]:
     with page.section(tab):
         page.table(partial(query, snap, filters), title, key, explanation)
-with page.section(links) as drawn:
-    chosen = ficha_picker.choices(snap, filters).index[0]  # the ficha the section opens on: the workbook's, closed
+with page.section(links, keep=ficha_picker.Keys("cobertura").all) as drawn:
+    chosen = ficha_picker.held(snap, filters, "cobertura")  # closed: the workbook's ficha is the one last chosen
     if drawn:
         ui.explain(
             "Celda oscura: el objetivo institucional (fila) declara contribuir al objetivo del ministerio (columna)."

@@ -12,6 +12,7 @@ from app.filters import Filters
 from formatting import integer, percent
 
 TOP_MINISTRIES = 10
+CHOICES = ("evolucion_servicio", "evolucion_desde", "evolucion_hasta", "evolucion_elemento")  # kept while closed
 _CHOSEN_FOR = "_evolucion_anios_de"  # the service the year pickers were last drawn for
 _ELEMENT_OF = "_evolucion_elemento_de"  # the comparison the item picker was last drawn for
 
@@ -84,15 +85,19 @@ with page.section(yearly) as drawn:
 
 # -- one service between two years ----------------------------------------------------------------
 
-with page.section(one_service) as drawn:
+with page.section(one_service, keep=CHOICES) as drawn:
     services = queries.service_years(snap, dataclasses.replace(filters, anio=())).frame
     years_of = {row.servicio_id: [int(year) for year in row.anios] for row in services.itertuples()}
     options = list(years_of)
-    servicio = next(  # what the section opens on: the workbook's comparison while it is closed
-        (sid for sid in filters.servicio if sid in years_of),
-        next((sid for sid in options if len(years_of[sid]) > 1), options[0]),
-    )
     state = st.session_state
+    servicio = (  # the one last chosen, else what the section opens on (also the workbook's while it is closed)
+        state.get("evolucion_servicio")
+        if state.get("evolucion_servicio") in years_of
+        else next(
+            (sid for sid in filters.servicio if sid in years_of),
+            next((sid for sid in options if len(years_of[sid]) > 1), options[0]),
+        )
+    )
     if drawn:
         names = ui.filter_labels(snap)["servicio"]
         if state.get("evolucion_servicio") not in years_of:
@@ -111,6 +116,9 @@ with page.section(one_service) as drawn:
             state[_CHOSEN_FOR] = servicio
     years = years_of[servicio]
     desde, hasta = (years[1], years[0]) if len(years) > 1 else (None, None)
+    if not drawn and state.get(_CHOSEN_FOR) == servicio:  # closed: the years last chosen for this service
+        desde, hasta = (state.get(key) if state.get(key) in years else year
+                        for key, year in (("evolucion_desde", desde), ("evolucion_hasta", hasta)))  # fmt: skip
 
     if len(years) < 2:  # the service's name is ficha text: never in markdown, so not in this message
         if drawn:

@@ -546,6 +546,16 @@ MUTATIONS += [
         "levels[0]",
         (f"{CHARTS}::test_gender_by_service_draws_one_bar_per_servicio_id",),
     ),
+    Mutation(
+        "closed-section-forgets-choices",
+        "app/ui.py",
+        "        if not self._drawing:\n            for key in keep:",
+        "        if False:\n            for key in keep:",
+        (
+            "tests/test_evolucion.py::test_the_chosen_comparison_survives_a_visit_to_the_other_section",
+            "tests/test_ficha_picker.py::test_cobertura_keeps_the_chosen_ficha_while_another_section_is_open",
+        ),
+    ),
 ]
 
 

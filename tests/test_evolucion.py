@@ -5,10 +5,12 @@ reworded (now number 3) and a new one added last (numbers shift), then in 2023 w
 ministerial objective 10 no longer linked and the service renamed. Los Lagos in 2021 and, unchanged, in 2022.
 """
 
+import io
 import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from helpers import HUASCO, LOS_LAGOS, ROOT, assert_clean, open_section, read_text, shown_table
@@ -286,6 +288,24 @@ def test_the_page_compares_the_two_most_recent_years_by_default(years_db, monkey
     trend = shown_table(open_section(at, "Año a año"), "Indicadores por año")
     assert trend["Año"].tolist() == [2021, 2022, 2023]
     assert "2.021" not in trend.to_string()
+
+
+def test_the_chosen_comparison_survives_a_visit_to_the_other_section(years_db, monkeypatch):
+    at = start(years_db, monkeypatch)
+    at.selectbox(key="evolucion_servicio").set_value("09-21").run()
+    at.selectbox(key="evolucion_desde").set_value(2021).run()
+    assert_clean(at)
+
+    open_section(at, "Año a año")  # the comparison is not drawn: its workbook sheet is still the chosen one
+    assert_clean(at)
+    workbook = openpyxl.load_workbook(io.BytesIO(at.session_state[ui.DOWNLOADS]["evolucion.xlsx"]()))
+    assert "Cambios entre 2021 y 2023" in workbook.sheetnames, workbook.sheetnames
+
+    open_section(at, COMPARISON)
+    assert_clean(at)
+    assert at.selectbox(key="evolucion_servicio").value == "09-21"
+    assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2021, 2023)
+    assert not at.warning, [warning.value for warning in at.warning]  # no "set via the Session State API" warning
 
 
 def test_a_service_with_one_year_gets_a_notice(names_db, monkeypatch):

@@ -81,3 +81,17 @@ def test_cobertura_draws_the_link_matrix_of_the_chosen_ficha_when_opened(corpus3
     at.session_state["matriz_vinculos_sql"] = True  # open the matrix's "Ver SQL"
     at.run()
     assert f"-- $ficha_id = '{chosen}'" in [code.value for code in at.code]
+
+
+def test_cobertura_keeps_the_chosen_ficha_while_another_section_is_open(corpus300, open_app):
+    at = open_app(corpus300, "cobertura")
+    open_section(at, "Vínculos de una ficha")
+    ministerio = pickers(at, "cobertura")[0]
+    ministerio.set_value(ministerio.options[-1]).run()
+    chosen = [picker.value for picker in pickers(at, "cobertura")]
+
+    open_section(at, "Por grupo")  # the pickers are not drawn there
+    assert not [select for select in at.selectbox if select.key.startswith("cobertura_")]
+    open_section(at, "Vínculos de una ficha")
+    assert [picker.value for picker in pickers(at, "cobertura")] == chosen
+    assert not at.warning, [warning.value for warning in at.warning]
