@@ -204,7 +204,7 @@ def show_frame(frame: pd.DataFrame, key: str, title: str | None = None) -> None:
         if shown.empty:
             st.info("Ninguna fila contiene lo buscado.")
             return
-    layout = grid_layout(shown, streamed=long)
+    layout = grid_layout(shown, unstyled=long)
     if layout.hidden:
         notes.append(
             f"Fuera de pantalla, para que quepa lo principal: {', '.join(layout.hidden)} (están en las descargas y "
@@ -237,14 +237,14 @@ class GridLayout:
     clipped: bool = False  # some text is longer than its row: read whole in the cell's overlay
 
 
-def grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
+def grid_layout(frame: pd.DataFrame, unstyled: bool = False) -> GridLayout:
     """`_grid_layout` of `frame`, computed once per table content (measuring cost 6–40 ms of every view)."""
     sample = frame.head(_LAYOUT_ROWS)
     try:
         key = _layout_key(sample)
     except TypeError:  # cells pandas cannot hash (lists): measured every time
-        return _grid_layout(sample, streamed)
-    return _cached_layout(key, streamed, sample)
+        return _grid_layout(sample, unstyled)
+    return _cached_layout(key, unstyled, sample)
 
 
 def _layout_key(sample: pd.DataFrame) -> str:
@@ -264,12 +264,12 @@ def _layout_key(sample: pd.DataFrame) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_layout(key: str, streamed: bool, _sample: pd.DataFrame) -> GridLayout:
+def _cached_layout(key: str, unstyled: bool, _sample: pd.DataFrame) -> GridLayout:
     """Keyed by `_layout_key` (`_sample` itself is not hashed); a copy per read: no table shares a layout object."""
-    return _grid_layout(_sample, streamed)
+    return _grid_layout(_sample, unstyled)
 
 
-def _grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
+def _grid_layout(frame: pd.DataFrame, unstyled: bool = False) -> GridLayout:
     """Columns that fit GRID_WIDTH: numbers and codes as narrow as their shown values, percentages first among
     the numbers, prose sharing the spare width in rows tall enough to read it. Identity columns another one
     implies (OPTIONAL) leave the screen beside prose, and elsewhere when the table is wider than the screen; then,
@@ -277,12 +277,12 @@ def _grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
     (`_SQUEEZES`); the last numbers leave.
     What leaves the screen stays in the downloads and in the grid's column menu.
 
-    A streamed table gets its number formats from printf-style strings (`%'.,d` is `13.331` whatever the
-    browser's locale: sprintf-js takes the character after `'` as the thousands separator); a short one from
-    the Styler (`styled`), which column_config would override, so only years get a format there.
+    A long table (an unstyled page of its rows, `show_frame`) gets its number formats from printf-style strings
+    (`%'.,d` is `13.331` whatever the browser's locale: sprintf-js takes the character after `'` as the thousands
+    separator); a short one from the Styler (`styled`), which column_config would override, so only years get a
+    format there. `frame` is what `grid_layout` measures: the table's first _LAYOUT_ROWS rows.
     """
-    sample = frame.head(_LAYOUT_ROWS)
-    measures = {name: _measure(sample[name], str(name), streamed) for name in frame.columns}
+    measures = {name: _measure(frame[name], str(name), unstyled) for name in frame.columns}
     order, hidden, squeeze = _fit(measures, _screen_order(frame, measures), _optional(frame), _implied(measures))
     prose = [name for name in order if measures[name].kind == "prose"]
     widths = {name: _width(measures[name], squeeze, wrapped=bool(prose)) for name in frame.columns}
@@ -304,7 +304,7 @@ def _grid_layout(frame: pd.DataFrame, streamed: bool = False) -> GridLayout:
             config["help"] = str(name)
         if measure.kind == "year":
             config["format"] = "%d"
-        elif measure.kind == "number" and streamed:
+        elif measure.kind == "number" and unstyled:
             config["format"] = "%'.,d" if measure.integer else "%'.,.0f"
         make = st.column_config.TextColumn if measure.kind in ("text", "prose") else st.column_config.NumberColumn
         built[name] = make(**config)
@@ -336,13 +336,13 @@ class _Squeeze:
 _SQUEEZES = (_Squeeze(14, 34, 300), _Squeeze(14, 34, 220), _Squeeze(12, 28, 220), _Squeeze(10, 22, 200))
 
 
-def _measure(column: pd.Series, header: str, streamed: bool) -> _Measure:
+def _measure(column: pd.Series, header: str, unstyled: bool) -> _Measure:
     values = column.dropna()
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         if columns.is_year(header):
             return _Measure("year", len(header), 4, integer=True)
         integer = pd.api.types.is_integer_dtype(column)
-        return _Measure("number", len(header), _number_chars(values, 0 if streamed or integer else 1), integer=integer)
+        return _Measure("number", len(header), _number_chars(values, 0 if unstyled or integer else 1), integer=integer)
     lengths = values.astype(str).str.len()
     longest = int(lengths.max()) if len(lengths) else 1
     if len(lengths) and lengths.quantile(0.75) > _LONG_TEXT_CHARS and not columns.is_name(header):

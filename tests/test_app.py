@@ -282,7 +282,7 @@ def test_no_database_explains_how_to_build_it(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_every_page_on_a_large_synthetic_corpus(tmp_path, monkeypatch):
-    """Long tables (streamed), charts limited to the largest groups, unknown flags and non-numeric quantities."""
+    """Long tables (a page of their rows), charts limited to the largest groups, unknown flags and non-numeric quantities."""
     from bench.generator import write_corpus
     from etl.build import build
 

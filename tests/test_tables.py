@@ -34,7 +34,7 @@ def formats(layout: ui.GridLayout) -> dict[str, str | None]:
 
 
 def test_a_long_table_gets_chilean_number_formats_whatever_the_browser_locale():
-    layout = ui.grid_layout(per_ficha(400), streamed=True)
+    layout = ui.grid_layout(per_ficha(400), unstyled=True)
     assert formats(layout) == {
         "Año": "%d",  # 2025, never 2.025
         "Ministerio": None,
@@ -212,7 +212,7 @@ def test_every_table_of_every_page_fits_the_screen_at_300_fichas(corpus300, monk
     too_wide = {}
     for result in results:
         frame = columns.yes_no(result.frame)
-        layout = ui.grid_layout(frame, streamed=len(frame) > ui.STYLED_ROWS)
+        layout = ui.grid_layout(frame, unstyled=len(frame) > ui.STYLED_ROWS)
         if sum(on_screen(layout).values()) > ui.GRID_WIDTH:
             too_wide[", ".join(frame.columns[:4])] = on_screen(layout)
         floats = frame.select_dtypes("float").drop(columns=[c for c in frame if columns.is_percent(c)], errors="ignore")
