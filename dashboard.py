@@ -44,7 +44,7 @@ def inicio() -> None:
 
     # The chart and the table say the same per ministerio: one at a time, the chart first.
     chart, table = page.sections("Gráfico", "Tabla")
-    with page.section(chart) as drawn:
+    with page.section(chart, keep=("inicio_orden",)) as drawn:
         if drawn:
             order = charts.order_control("inicio_orden")
             charts.draw("chart_overview", snap, overview, figures.overview, order)

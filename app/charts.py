@@ -38,13 +38,18 @@ def _built(snap: db.Snapshot, sql: str, params: dict, name: str, args: tuple, _b
     return _build(_frame, *args)
 
 
+def control_keys(key: str) -> tuple[str, str]:
+    """The session keys of `grouping_controls(levels, key)`: its grouping and its order."""
+    return f"{key}_nivel", f"{key}_orden"
+
+
 def grouping_controls(levels: list[str], key: str) -> tuple[queries.Grouping, str]:
     """ "Agrupar por" (the first level by default) and "Ordenar por" side by side: the grouping and the order."""
     grouping_column, order_column = st.columns([2, 1])
     with grouping_column:
         grouping = grouping_control(levels, key)
     with order_column:
-        order = order_control(f"{key}_orden")
+        order = order_control(control_keys(key)[1])
     return grouping, order
 
 
@@ -56,14 +61,14 @@ def grouping_control(levels: list[str], key: str) -> queries.Grouping:
         levels,
         default=levels[0],
         format_func=lambda level: queries.GROUPINGS[level].label,
-        key=f"{key}_nivel",
+        key=control_keys(key)[0],
     )
     return chosen_grouping(levels, key)
 
 
 def chosen_grouping(levels: list[str], key: str) -> queries.Grouping:
     """The grouping `grouping_control` holds, also where it is not drawn (a closed section's table)."""
-    return queries.GROUPINGS[st.session_state.get(f"{key}_nivel") or levels[0]]
+    return queries.GROUPINGS[st.session_state.get(control_keys(key)[0]) or levels[0]]
 
 
 def order_control(key: str) -> str:

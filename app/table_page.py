@@ -28,12 +28,18 @@ class Page:
     matching: int  # rows the search keeps (all of them without a search)
 
 
+def widget_keys(key: str) -> tuple[str, str]:
+    """The session keys of the search and sort controls of the table keyed `key`."""
+    return f"{key}_buscar", f"{key}_orden"
+
+
 def page(frame: pd.DataFrame, key: str) -> Page:
     """Draw the search and sort controls of a long table and return the page of rows they choose."""
+    search_key, order_key = widget_keys(key)
     search_column, order_column = st.columns([3, 2])
     text = search_column.text_input(
         "Buscar en la tabla",
-        key=f"{key}_buscar",
+        key=search_key,
         max_chars=200,
         placeholder="Parte de un nombre, una ficha, un texto…",
         help="Busca en las columnas de texto de todas las filas, sin distinguir mayúsculas ni tildes.",
@@ -43,7 +49,7 @@ def page(frame: pd.DataFrame, key: str) -> Page:
         "Ordenar por",
         list(orders),
         format_func=orders.get,
-        key=f"{key}_orden",
+        key=order_key,
         help="Ordena todas las filas (las que deja la búsqueda) antes de mostrar las primeras.",
     )
     return choose(frame, text, order)

@@ -456,6 +456,13 @@ def _header_px(chars: int) -> int:
     return int(chars * _HEADER_CHAR_PX + _PAD_PX)
 
 
+def _keep(keys) -> None:
+    """Write back the values of widgets this run does not draw, so Streamlit keeps them for the run that does."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def show_text(frame: pd.DataFrame) -> None:
     """Rows as the document lists them, every cell in full: `1. text`, then the other columns below it.
 
@@ -523,9 +530,7 @@ class PageTables:
         writes it back: "Interrupting the widget clean-up process")."""
         self._drawing = bool(tab.open)
         if not self._drawing:
-            for key in keep:
-                if key in st.session_state:
-                    st.session_state[key] = st.session_state[key]
+            _keep(keep)
         try:
             with tab:
                 yield self._drawing
@@ -546,6 +551,7 @@ class PageTables:
         the whole table (texts cut short, fewer columns); the downloads keep the whole table. `result` may be the
         call that returns it: in a closed section it runs only if the workbook is downloaded."""
         if not self._drawing:
+            _keep(table_page.widget_keys(f"{key}_tabla"))  # a long table's search and sort
             self.tables[title] = lambda: (result() if callable(result) else result).frame
             return
         if callable(result):
@@ -562,7 +568,7 @@ class PageTables:
         elif full_text:
             show_text(frame)
         else:
-            show_frame(frame if screen is None else screen, f"{key}_tabla", title)
+            show_frame(frame if screen is None else screen, f"{key}_tabla", title)  # its key: `_keep` above
         self.table_downloads(frame, title, key)
         sql = st.expander("Ver SQL", key=f"{key}_sql", on_change="rerun")
         if sql.open:  # drawn only when opened: two highlighted code blocks a table cost every view otherwise

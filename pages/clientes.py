@@ -22,7 +22,7 @@ st.warning(
 services, ministries, products, everyone = page.sections(
     "Por servicio", "Por ministerio", "Por producto", "Todos los clientes"
 )
-with page.section(services) as drawn:
+with page.section(services, keep=("clientes_orden",)) as drawn:
     if drawn and by_service.frame["Suma de cuantificaciones"].fillna(0).gt(0).any():
         order = charts.order_control("clientes_orden")
         charts.draw("chart_clients", snap, by_service, figures.clients_by_service, order)

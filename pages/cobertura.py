@@ -17,7 +17,7 @@ ui.stop_if_empty(queries.coverage_by_ficha(snap, filters).frame)
 by_group, by_ficha, uncovered, links = page.sections(
     "Por grupo", "Por ficha", "Lo que no cuelga de nada", "Vínculos de una ficha"
 )
-with page.section(by_group) as drawn:
+with page.section(by_group, keep=charts.control_keys("cobertura")) as drawn:
     grouping = charts.chosen_grouping(LEVELS, "cobertura")
     if drawn:
         grouping, order = charts.grouping_controls(LEVELS, "cobertura")

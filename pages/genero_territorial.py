@@ -34,7 +34,8 @@ charts.budget_shares(snap, filters)
 
 # One section at a time: two charts, three tables and their pickers were more than the browser draws in a blink.
 by_group, both, products = page.sections("Por grupo", "Ambos enfoques", "Productos")
-with page.section(by_group) as drawn:
+# «Agrupar por» is drawn in «Productos» too, so only the order is written back while this section is closed.
+with page.section(by_group, keep=charts.control_keys("flags")[1:]) as drawn:
     grouping = charts.chosen_grouping(LEVELS, "flags")
     if drawn:
         grouping, order = charts.grouping_controls(LEVELS, "flags")
@@ -70,7 +71,7 @@ with page.section(both) as drawn:
         screen=crossed(matrix().frame) if drawn else None,
     )
 
-with page.section(products) as drawn:
+with page.section(products, keep=("flags_grupo",)) as drawn:
     grouping, chosen = charts.chosen_grouping(LEVELS, "flags"), None
     if drawn:
         ui.explain("Los productos detrás de cada barra de «Por grupo»: elija el grupo.")

@@ -542,7 +542,7 @@ MUTATIONS += [
     Mutation(
         "grouping-forgotten-between-sections",
         "app/charts.py",
-        'st.session_state.get(f"{key}_nivel") or levels[0]',
+        "st.session_state.get(control_keys(key)[0]) or levels[0]",
         "levels[0]",
         (f"{CHARTS}::test_gender_by_service_draws_one_bar_per_servicio_id",),
     ),
@@ -555,6 +555,13 @@ MUTATIONS += [
             "tests/test_evolucion.py::test_the_chosen_comparison_survives_a_visit_to_the_other_section",
             "tests/test_ficha_picker.py::test_cobertura_keeps_the_chosen_ficha_while_another_section_is_open",
         ),
+    ),
+    Mutation(
+        "closed-table-forgets-its-search",
+        "app/ui.py",
+        '            _keep(table_page.widget_keys(f"{key}_tabla"))',
+        "            pass",
+        ("tests/test_table_page.py::test_choices_in_a_section_survive_a_visit_to_another",),
     ),
 ]
 

@@ -63,3 +63,18 @@ def test_a_long_table_shows_a_page_and_downloads_every_row(corpus300, open_app):
     assert shown.apply(lambda row: needle in " ".join(map(str, row)), axis=1).all()
     assert at.session_state[ui.DOWNLOADS]["clientes_detalle.csv"]().count(b"\n") == total + 1  # still every row
     assert_clean(at)
+
+
+def test_choices_in_a_section_survive_a_visit_to_another(corpus300, open_app):
+    at = open_section(open_app(corpus300, "clientes"), "Todos los clientes")
+    at.selectbox(key="clientes_detalle_tabla_orden").set_value(("Cuantificación", True)).run()
+    at.text_input(key="clientes_detalle_tabla_buscar").set_value("ministerio").run()
+    open_section(at, "Por servicio")
+    at.segmented_control(key="clientes_orden").set_value("nombre").run()
+    open_section(at, "Todos los clientes")
+    assert at.text_input(key="clientes_detalle_tabla_buscar").value == "ministerio"
+    assert at.selectbox(key="clientes_detalle_tabla_orden").value == ("Cuantificación", True)
+    open_section(at, "Por servicio")
+    assert at.segmented_control(key="clientes_orden").value == "nombre"
+    assert_clean(at)
+    assert [warning.value for warning in at.warning] == [at.warning[0].value] and "Precaución" in at.warning[0].value
