@@ -34,8 +34,10 @@ charts.budget_shares(snap, filters)
 
 # One section at a time: two charts, three tables and their pickers were more than the browser draws in a blink.
 by_group, both, products = page.sections("Por grupo", "Ambos enfoques", "Productos")
-# «Agrupar por» is drawn in «Productos» too, so only the order is written back while this section is closed.
-with page.section(by_group, keep=charts.control_keys("flags")[1:]) as drawn:
+# «Agrupar por» is drawn in «Productos» too: written back only in a run that draws it nowhere (a widget with a default
+# whose value the same run wrote back makes Streamlit log a "set via the Session State API" warning).
+grouping_key, order_key = charts.control_keys("flags")
+with page.section(by_group, keep=(order_key,) if products.open else (grouping_key, order_key)) as drawn:
     grouping = charts.chosen_grouping(LEVELS, "flags")
     if drawn:
         grouping, order = charts.grouping_controls(LEVELS, "flags")

@@ -305,7 +305,7 @@ def test_the_chosen_comparison_survives_a_visit_to_the_other_section(years_db, m
     assert_clean(at)
     assert at.selectbox(key="evolucion_servicio").value == "09-21"
     assert (at.selectbox(key="evolucion_desde").value, at.selectbox(key="evolucion_hasta").value) == (2021, 2023)
-    assert not at.warning, [warning.value for warning in at.warning]  # no "set via the Session State API" warning
+    assert not at.warning, [warning.value for warning in at.warning]
 
 
 def test_a_service_with_one_year_gets_a_notice(names_db, monkeypatch):

@@ -78,3 +78,19 @@ def test_choices_in_a_section_survive_a_visit_to_another(corpus300, open_app):
     assert at.segmented_control(key="clientes_orden").value == "nombre"
     assert_clean(at)
     assert [warning.value for warning in at.warning] == [at.warning[0].value] and "Precaución" in at.warning[0].value
+
+
+def test_the_grouping_survives_a_visit_to_a_section_that_does_not_draw_it(corpus300, open_app):
+    at = open_app(corpus300, "genero_territorial")
+    at.segmented_control(key="flags_nivel").set_value("partida").run()
+    at.segmented_control(key="flags_orden").set_value("nombre").run()
+    open_section(at, "Ambos enfoques")
+    open_section(at, "Productos")
+    assert at.segmented_control(key="flags_nivel").value == "partida"
+    open_section(at, "Por grupo")
+    assert (at.segmented_control(key="flags_nivel").value, at.segmented_control(key="flags_orden").value) == (
+        "partida",
+        "nombre",
+    )
+    assert_clean(at)
+    assert not at.warning, [warning.value for warning in at.warning]
