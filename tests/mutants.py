@@ -563,6 +563,13 @@ MUTATIONS += [
         "            pass",
         ("tests/test_table_page.py::test_choices_in_a_section_survive_a_visit_to_another",),
     ),
+    Mutation(
+        "grouping-forgotten-in-a-section-without-it",
+        "pages/genero_territorial.py",
+        "keep=(order_key,) if products.open else (grouping_key, order_key)",
+        "keep=(order_key,)",
+        ("tests/test_table_page.py::test_the_grouping_survives_a_visit_to_a_section_that_does_not_draw_it",),
+    ),
 ]
 
 
