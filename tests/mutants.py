@@ -549,8 +549,8 @@ MUTATIONS += [
     Mutation(
         "closed-section-forgets-choices",
         "app/ui.py",
-        "        if not self._drawing:\n            for key in keep:",
-        "        if False:\n            for key in keep:",
+        "        if not self._drawing:\n            _keep(keep)",
+        "        if False:\n            _keep(keep)",
         (
             "tests/test_evolucion.py::test_the_chosen_comparison_survives_a_visit_to_the_other_section",
             "tests/test_ficha_picker.py::test_cobertura_keeps_the_chosen_ficha_while_another_section_is_open",
