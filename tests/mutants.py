@@ -340,6 +340,28 @@ MUTATIONS += [
         "return record",
         ("tests/test_incremental.py",),
     ),
+    # Rows as text (etl/row_text.py): values arrive as parsed, and a value that would break the format is refused.
+    Mutation(
+        "row-text-line-breaks-not-restored",
+        "etl/loader.py",
+        'values = [f"replace({name}, $line_break, $newline)" if types[name] == "VARCHAR" else name for name in names]',
+        "values = list(names)",
+        ("tests/test_row_text.py",),
+    ),
+    Mutation(
+        "row-text-null-written-as-text",
+        "etl/row_text.py",
+        "NULL if value is None else str(value)",
+        "str(value)",
+        ("tests/test_row_text.py",),
+    ),
+    Mutation(
+        "row-text-separator-in-a-value-accepted",
+        "etl/row_text.py",
+        "        and text.count(FIELD) == rows * (fields - 1)\n",
+        "",
+        ("tests/test_row_text.py",),
+    ),
 ]
 
 
