@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl import lock, manifest
-from etl.cores import usable_cores
 from etl.duplicates import FirstPathWins
 from etl.errors import FichaError, WriteError, write_cause
 from etl.manifest import FileRecord, Stored
@@ -302,7 +301,7 @@ def _parsers(files: int) -> Iterator[ProcessPoolExecutor | None]:
     An executor, not `multiprocessing.Pool`: the pool's worker-handler thread spins for as long as a result waits
     in the pipe, and burned a core's fifth of the build; a worker that dies makes the executor fail, not hang.
     """
-    workers = usable_cores()
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or files < PARALLEL_MIN_FILES:
         yield None
         return

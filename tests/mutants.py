@@ -349,6 +349,13 @@ MUTATIONS += [
         ("tests/test_row_text.py",),
     ),
     Mutation(
+        "row-text-earlier-fichas-dropped-at-a-flush",
+        "etl/loader.py",
+        "self._pending += fichas",
+        "self._pending = fichas",
+        ("tests/test_row_text.py",),
+    ),
+    Mutation(
         "row-text-null-written-as-text",
         "etl/row_text.py",
         "NULL if value is None else str(value)",

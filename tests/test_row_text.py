@@ -5,6 +5,7 @@ import pytest
 from helpers import query
 
 from bench.generator import write_corpus
+from etl import loader
 from etl.build import build
 from etl.parser import parse
 from etl.row_text import FIELD, LINE_BREAK, NULL, RowTextError, encode
@@ -13,9 +14,13 @@ from etl.sources import discover, read
 from etl.text import decode
 
 
-def test_every_value_reaches_the_database_as_the_parser_made_it(tmp_path):
+@pytest.mark.parametrize("batch, flush", [(loader.BATCH_FICHAS, loader.ROW_TEXT_FICHAS), (3, 7)],
+                         ids=["a-la-vez", "de-a-pocas-fichas"])  # fmt: skip
+def test_every_value_reaches_the_database_as_the_parser_made_it(tmp_path, monkeypatch, batch, flush):
     """Texts with accents and paragraphs, empty cells, NULLs, booleans, large counts: the rows of each table,
-    read back from DuckDB, are the parser's records."""
+    read back from DuckDB, are the parser's records, also when they are inserted a few fichas at a time."""
+    monkeypatch.setattr(loader, "BATCH_FICHAS", batch)
+    monkeypatch.setattr(loader, "ROW_TEXT_FICHAS", flush)
     folder = tmp_path / "fichas"
     write_corpus(folder, 40, seed=11)  # every export variant: two-paragraph missions, wrapped cells, Latin-1
     db = tmp_path / "base.duckdb"
