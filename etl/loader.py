@@ -5,12 +5,12 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import duckdb
 import numpy as np
@@ -151,8 +151,6 @@ FINGERPRINT = "huella"
 ETL_VERSION_KEY = "version_etl"
 BUILT = "construida"
 BATCH_FICHAS = 500  # parsed fichas per insert: few statements, and the build never holds every row at once
-# Parsed fichas whose rows are inserted at once: each insert costs a few milliseconds more than the rows it reads.
-ROW_TEXT_FICHAS = 2500
 # The longest row of text DuckDB's CSV reader is asked to take: a whole file's text in one row, decoded from a
 # single-byte encoding (up to 3 bytes per character in UTF-8), is still shorter.
 MAX_ROW_BYTES = 3 * MAX_BYTES + 1024
@@ -208,6 +206,7 @@ def write_database(
     remove_stale_temporaries(db_path)
     temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     pruned = previous is not None and few_changes
+    row_texts = _RowTexts(temporary)
     try:
         if pruned:
             shutil.copyfile(previous, temporary)
@@ -219,7 +218,7 @@ def write_database(
                 con.execute(SCHEMA_SQL)
             # Checkpoint once, at the end: one per batch would rewrite blocks and leave the old ones as holes.
             con.execute("set checkpoint_threshold = '1TB'")
-            copied = _load(con, fates, temporary)
+            copied = _load(con, fates, row_texts)
             if previous is not None and not pruned:
                 _copy_previous(con, previous, *copied)
             derive_names(con)  # over every ficha, copied or parsed: they depend on each other
@@ -235,20 +234,29 @@ def write_database(
             os.fsync(handle.fileno())
         os.replace(temporary, db_path)
     finally:
-        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+        row_texts.close()
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal"), *row_texts.paths.values()):
             leftover.unlink(missing_ok=True)
     return written
 
 
-def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], temporary: Path) -> tuple[list[str], list[str]]:
-    """Load the fates' rows, a batch at a time while the parsers run; return the fichas and files whose rows come
-    from the previous database.
+def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], row_texts: "_RowTexts") -> tuple[list[str], list[str]]:
+    """Load the fates' rows; return the fichas and files whose rows come from the previous database.
 
-    One DuckDB thread per statement: the parsers have every core meanwhile."""
-    con.execute("set threads = 1")
+    While the parsers run, a batch at a time: the problems and `archivos` are inserted, and the rows of the parsed
+    fichas are appended to `row_texts`. Once every file is parsed, DuckDB reads those texts, a table per core at
+    once: one thread per statement reads a text faster than several do.
+
+    (Inserting the texts while the parsers run, each time followed by a checkpoint, shortened the build's end but
+    not the build: the cores were busy parsing, the checkpoints cost more in all, and left the file twice as big,
+    with the blocks each one rewrote.)"""
+    (cores,) = con.execute("select current_setting('threads')").fetchone()  # as many as DuckDB would use
+    con.execute("set threads = 1")  # the parsers have every core meanwhile, and the texts are read a table a thread
     try:
-        with _RowTexts(con, temporary) as row_texts:
-            copied = _load_batches(con, fates, row_texts)
+        copied = _load_batches(con, fates, row_texts)
+        row_texts.close()
+        with ThreadPoolExecutor(cores) as pool:
+            list(pool.map(lambda table: _insert_row_text(con.cursor(), table, row_texts.paths[table]), ROW_TEXT_TABLES))
     finally:
         con.execute("reset threads")
     return copied
@@ -259,7 +267,8 @@ def _load_batches(
 ) -> tuple[list[str], list[str]]:
     copied_fichas, copied_files = [], []
     for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.parsed is not None):
-        row_texts.append([fate.parsed.rows for fate in batch if fate.parsed is not None])
+        parsed = [fate.parsed for fate in batch if fate.parsed is not None]
+        row_texts.append([item.rows for item in parsed])
         rows = {
             "problemas": [problem for fate in batch for problem in fate.problemas],
             "archivos": [fate.archivo for fate in batch],
@@ -273,56 +282,31 @@ def _load_batches(
 
 
 class _RowTexts:
-    """The parsed fichas' rows as text (`etl.row_text`), inserted by a thread of their own every ROW_TEXT_FICHAS
-    fichas, while the parsers go on (DuckDB works without Python's lock): the build's end is left with the last few.
+    """The rows of parsed fichas as text (`etl.row_text`), a file per table beside the temporary database (named
+    after it, so `remove_stale_temporaries` finds what a killed build left)."""
 
-    Each table's text goes through a file beside the temporary database, named after it so that
-    `remove_stale_temporaries` finds what a killed build left; it is deleted once read."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, temporary: Path):
-        self._cursor = con.cursor()
-        self._temporary = temporary
-        self._pending: list[dict[str, bytes]] = []
-        self._inserts: list[Future] = []
-        self._thread = ThreadPoolExecutor(1)  # one: the inserts of a table keep the order of its rows
+    def __init__(self, temporary: Path):
+        self.paths = {table: temporary.with_name(f"{temporary.name}.{table}") for table in ROW_TEXT_TABLES}
+        self._files: dict[str, BinaryIO] = {}
 
     def append(self, fichas: list[dict[str, bytes]]) -> None:
-        """Take the rows of these fichas (each one's text per table)."""
-        self._pending += fichas
-        if len(self._pending) >= ROW_TEXT_FICHAS:
-            self._flush()
+        """Append the rows of these fichas (each one's text per table), one write per table."""
+        for table, path in self.paths.items():
+            if text := b"".join([rows[table] for rows in fichas]):
+                if table not in self._files:
+                    self._files[table] = path.open("wb")
+                self._files[table].write(text)
 
-    def _flush(self) -> None:
-        for table in ROW_TEXT_TABLES:
-            if text := b"".join([rows[table] for rows in self._pending]):
-                path = self._temporary.with_name(f"{self._temporary.name}.{table}.{len(self._inserts)}")
-                path.write_bytes(text)
-                self._inserts.append(self._thread.submit(_insert_row_text, self._cursor, table, path))
-        self._pending = []
-
-    def __enter__(self) -> "_RowTexts":
-        return self
-
-    def __exit__(self, error_type, *_) -> None:
-        """Insert what is left and wait for every insert (raising the first failure); on failure, only stop."""
-        try:
-            if error_type is None:
-                self._flush()
-                for insert in self._inserts:
-                    insert.result()
-        finally:
-            self._thread.shutdown(cancel_futures=True)
-            self._cursor.close()
-            for leftover in self._temporary.parent.glob(f"{self._temporary.name}.*.*"):
-                leftover.unlink(missing_ok=True)
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
 
 
-def _insert_row_text(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
-    """Insert the rows of a text `_RowTexts` wrote for `table`, then delete the file."""
-    try:
-        _read_row_text(con, table, path)
-    finally:
-        path.unlink(missing_ok=True)
+def _insert_row_text(cursor: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """Insert the rows `_RowTexts` wrote for `table`, if any, read by DuckDB's CSV reader with the table's types."""
+    with cursor as con:
+        if path.exists():
+            _read_row_text(con, table, path)
 
 
 def _read_row_text(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:

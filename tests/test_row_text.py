@@ -14,13 +14,11 @@ from etl.sources import discover, read
 from etl.text import decode
 
 
-@pytest.mark.parametrize("batch, flush", [(loader.BATCH_FICHAS, loader.ROW_TEXT_FICHAS), (3, 7)],
-                         ids=["a-la-vez", "de-a-pocas-fichas"])  # fmt: skip
-def test_every_value_reaches_the_database_as_the_parser_made_it(tmp_path, monkeypatch, batch, flush):
+@pytest.mark.parametrize("batch", [loader.BATCH_FICHAS, 3], ids=["un-lote", "lotes-de-3-fichas"])
+def test_every_value_reaches_the_database_as_the_parser_made_it(tmp_path, monkeypatch, batch):
     """Texts with accents and paragraphs, empty cells, NULLs, booleans, large counts: the rows of each table,
-    read back from DuckDB, are the parser's records, also when they are inserted a few fichas at a time."""
+    read back from DuckDB, are the parser's records, also when they come a few fichas at a time."""
     monkeypatch.setattr(loader, "BATCH_FICHAS", batch)
-    monkeypatch.setattr(loader, "ROW_TEXT_FICHAS", flush)
     folder = tmp_path / "fichas"
     write_corpus(folder, 40, seed=11)  # every export variant: two-paragraph missions, wrapped cells, Latin-1
     db = tmp_path / "base.duckdb"
