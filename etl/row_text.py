@@ -20,31 +20,29 @@ class RowTextError(ValueError):
 
 def encode(records: list[tuple], prefix: str | None = None) -> bytes:
     """Each record as a row, after `prefix` (the ficha's id) when given: None as NULL, booleans as True/False."""
-    start = "" if prefix is None else prefix + FIELD
-    rows = [f"{start}{FIELD.join([NULL if value is None else str(value) for value in record])}" for record in records]
-    text = ROW.join(rows) + ROW if rows else ""
-    if text.count(ROW) != len(rows) and LINE_BREAK not in text:  # a value has line breaks: written as LINE_BREAK
+    if not records:
+        return b""
+    start = "" if prefix is None else prefix.replace("%", "%%") + FIELD
+    pattern = start + FIELD.join(["%s"] * len(records[0]))  # `%` writes each value as `str` would
+    rows = [pattern % (record if None not in record else _with_nulls(record)) for record in records]
+    text = ROW.join(rows) + ROW
+    if text.count(ROW) != len(rows):  # some value has line breaks
         text = ROW.join([row.replace(ROW, LINE_BREAK) for row in rows]) + ROW
-    if rows and not _well_formed(text, records, prefix is not None):
+    if not _well_formed(text, records, rows, len(records[0]) + (prefix is not None)):
         raise RowTextError("Un valor contiene un carácter de control que la carga no admite.")
     return text.encode()
 
 
-def _well_formed(text: str, records: list[tuple], prefixed: bool) -> bool:
-    """Every separator in `text` is one `encode` wrote: a line per record, a field separator between fields, a
-    NULL marker per None, no carriage return (which the reader would take for a line break), and a LINE_BREAK
-    only where a value had a line break (none other: it would be read back as one)."""
-    rows, fields = len(records), len(records[0]) + prefixed
-    nulls = sum(record.count(None) for record in records)
-    breaks = (
-        sum(value.count(ROW) for record in records for value in record if type(value) is str)
-        if LINE_BREAK in text
-        else 0
-    )
-    return (
-        text.count(ROW) == rows
-        and text.count(FIELD) == rows * (fields - 1)
-        and text.count(NULL) == nulls
-        and text.count(LINE_BREAK) == breaks
-        and "\r" not in text
-    )
+def _with_nulls(record: tuple) -> tuple:
+    return tuple([NULL if value is None else value for value in record])
+
+
+def _well_formed(text: str, records: list[tuple], rows: list[str], fields: int) -> bool:
+    """Every separator in `text` is one `encode` wrote: a field separator between fields, a NULL marker per None,
+    a LINE_BREAK per line break in a value, and no carriage return (which the reader would take for a line break).
+    (A value's own line breaks are all written as LINE_BREAK, so the lines are the rows.)"""
+    if text.count(FIELD) != len(records) * (fields - 1) or "\r" in text:
+        return False
+    if NULL in text and text.count(NULL) != sum(map(tuple.count, records, [None] * len(records))):
+        return False
+    return LINE_BREAK not in text or text.count(LINE_BREAK) == sum(row.count(ROW) for row in rows)

@@ -358,15 +358,15 @@ MUTATIONS += [
     Mutation(
         "row-text-null-written-as-text",
         "etl/row_text.py",
-        "NULL if value is None else str(value)",
-        "str(value)",
+        "NULL if value is None else value for value in record",
+        "value for value in record",
         ("tests/test_row_text.py",),
     ),
     Mutation(
         "row-text-separator-in-a-value-accepted",
         "etl/row_text.py",
-        "        and text.count(FIELD) == rows * (fields - 1)\n",
-        "",
+        'if text.count(FIELD) != len(records) * (fields - 1) or "\\r" in text:',
+        'if "\\r" in text:',
         ("tests/test_row_text.py",),
     ),
 ]
