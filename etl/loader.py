@@ -154,6 +154,7 @@ BATCH_FICHAS = 500  # parsed fichas per insert: few statements, and the build ne
 # The longest row of text DuckDB's CSV reader is asked to take: a whole file's text in one row, decoded from a
 # single-byte encoding (up to 3 bytes per character in UTF-8), is still shorter.
 MAX_ROW_BYTES = 3 * MAX_BYTES + 1024
+_LINE_BREAK = row_text.LINE_BREAK.encode()
 DUCKDB_MAGIC = b"DUCK"  # at byte 8 of every DuckDB file
 BUILDING = "construyendo"  # what the database being written is attached as
 ROW_GROUP_ROWS = 32_768
@@ -263,7 +264,7 @@ def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], row_texts: "_Ro
         copied = _load_batches(con, fates, row_texts)
         row_texts.close()
         with ThreadPoolExecutor(cores) as pool:
-            list(pool.map(lambda table: _insert_row_text(_cursor(con), table, row_texts.paths[table]), ROW_TEXT_TABLES))
+            list(pool.map(lambda table: _insert_row_text(_cursor(con), table, row_texts), ROW_TEXT_TABLES))
     finally:
         con.execute("reset threads")
     return copied
@@ -294,6 +295,7 @@ class _RowTexts:
 
     def __init__(self, temporary: Path):
         self.paths = {table: temporary.with_name(f"{temporary.name}.{table}") for table in ROW_TEXT_TABLES}
+        self.line_breaks: set[str] = set()  # tables with a value that has line breaks
         self._files: dict[str, BinaryIO] = {}
 
     def append(self, fichas: list[dict[str, bytes]]) -> None:
@@ -303,6 +305,8 @@ class _RowTexts:
                 if table not in self._files:
                     self._files[table] = path.open("wb")
                 self._files[table].write(text)
+                if _LINE_BREAK in text:
+                    self.line_breaks.add(table)
 
     def close(self) -> None:
         for handle in self._files.values():
@@ -316,34 +320,33 @@ def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cursor
 
 
-def _insert_row_text(cursor: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
-    """Insert the rows `_RowTexts` wrote for `table`, if any, read by DuckDB's CSV reader with the table's types."""
+def _insert_row_text(cursor: duckdb.DuckDBPyConnection, table: str, row_texts: _RowTexts) -> None:
+    """Insert the rows `row_texts` wrote for `table`, if any, read by DuckDB's CSV reader with the table's types."""
     with cursor as con:
-        if path.exists():
-            _read_row_text(con, table, path)
+        if (path := row_texts.paths[table]).exists():
+            _read_row_text(con, table, path, table in row_texts.line_breaks)
 
 
-def _read_row_text(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+def _read_row_text(con: duckdb.DuckDBPyConnection, table: str, path: Path, line_breaks: bool) -> None:
     names = COLUMNS[table]
     types = dict(con.execute(
         "select column_name, data_type from duckdb_columns() "
         "where database_name = current_database() and table_name = $table", {"table": table},
     ).fetchall())  # fmt: skip
     # Identifiers from COLUMNS, never from input; a text's line breaks come back from row_text.LINE_BREAK.
-    values = [f"replace({name}, $line_break, $newline)" if types[name] == "VARCHAR" else name for name in names]
+    restored = [f"replace({name}, $line_break, $newline)" if types[name] == "VARCHAR" else name for name in names]
     con.execute(
-        f"insert into {table} ({', '.join(names)}) select {', '.join(values)} from read_csv($path, "
-        "columns = $columns, delim = $field, nullstr = $null, quote = '', escape = '', header = false, "
-        "auto_detect = false, max_line_size = $max_row)",
+        f"insert into {table} ({', '.join(names)}) select {', '.join(restored if line_breaks else names)} "
+        "from read_csv($path, columns = $columns, delim = $field, nullstr = $null, quote = '', escape = '', "
+        "header = false, auto_detect = false, max_line_size = $max_row)",
         {
             "path": str(path),
             "columns": {name: types[name] for name in names},
             "field": row_text.FIELD,
             "null": row_text.NULL,
-            "line_break": row_text.LINE_BREAK,
-            "newline": "\n",
             "max_row": MAX_ROW_BYTES,
-        },
+        }
+        | ({"line_break": row_text.LINE_BREAK, "newline": "\n"} if line_breaks else {}),
     )
 
 

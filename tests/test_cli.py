@@ -89,8 +89,8 @@ def test_failed_build_leaves_previous_database(tmp_path, monkeypatch):
     before = db.read_bytes()
     real_insert = loader._read_row_text
 
-    def insert_then_fail(con, table, path):
-        real_insert(con, table, path)
+    def insert_then_fail(con, table, *rest):
+        real_insert(con, table, *rest)
         if table == "clientes":
             raise OSError(28, "No queda espacio en el dispositivo")
 
