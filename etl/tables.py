@@ -1,7 +1,9 @@
 """Reassemble table rows from exported lines: tab or pipe cells, page breaks, wrapped cells."""
 
+import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from etl.text import fold
 
@@ -36,17 +38,25 @@ def is_pipe_rule(line: str) -> bool:
     return "--" in line and _PIPE_RULE.fullmatch(line.strip()) is not None
 
 
-def header_cells(line: str) -> list[str] | None:
+def header_cells(line: str) -> tuple[str, ...] | None:
     """Folded cells if `line` is a table header row (`Número<TAB>Descripción...`), else None."""
+    stripped = line.strip()
+    # The first cell must fold to a number column's name, and every name starts with `n` or `#`. Folding keeps an
+    # ASCII first character (lower-cased), so most rows and prose stop here. The first cell is empty when a tab
+    # comes before the line's text (no header either), and a pipe row's first cell comes after its `|`.
+    if stripped[:1].isascii() and stripped[:1] not in "nN#|":
+        return None
     # Tab and pipe lines split the same either way; any other line is one cell unless split at wide gaps.
-    wide = "\t" not in line and not line.strip().startswith("|")
-    # Most lines are rows (`12<TAB>...`, whose digits never fold to a column name) or prose: look at the first cell
-    # alone, and split and fold the whole line only when it names the number column.
+    wide = "\t" not in line and not stripped.startswith("|")
+    # Look at the first cell alone, and split and fold the whole line only when it names the number column.
     first = split_cells(line, wide, 1)[0]
-    if first.isdigit() or _too_long_for_a_name(first) or fold(first).rstrip(":") not in NUMBER_COLUMNS:
+    if first.isdigit() or _too_long_for_a_name(first) or _column_name(first).rstrip(":") not in NUMBER_COLUMNS:
         return None
     cells = split_cells(line, wide)
-    return [fold(cell) for cell in cells] if len(cells) >= 2 else None
+    return tuple(map(_column_name, cells)) if len(cells) >= 2 else None
+
+
+_column_name = functools.lru_cache(maxsize=1024)(fold)  # fichas share a handful of headers: fold each cell once
 
 
 def _too_long_for_a_name(cell: str) -> bool:
@@ -58,14 +68,11 @@ def _too_long_for_a_name(cell: str) -> bool:
     )
 
 
-@dataclass
-class Row:
-    linea: int
-    cells: list[list[str]]
+class Row(NamedTuple):
+    """One numbered row: the line it starts on and its cells' texts (a wrapped cell's pieces joined by a space)."""
 
-    def texts(self) -> list[str]:
-        # Most cells sit on one line: skip the join for them.
-        return [parts[0] if len(parts) == 1 else " ".join(part for part in parts if part) for parts in self.cells]
+    linea: int
+    cells: list[str]
 
 
 @dataclass
@@ -74,40 +81,50 @@ class Table:
     a line that does not start a new numbered row continues the open cell."""
 
     kind: str
-    header: list[str]
+    header: tuple[str, ...]
     header_line: int
     wide_gaps: bool = False
     rows: list[Row] = field(default_factory=list)
 
-    def add_line(self, line: str, linea: int) -> bool:
-        """Take one non-blank line; False when the line is not part of this table."""
-        if is_pipe_rule(line):
+    def add_line(self, line: str, linea: int, numbered: bool = False) -> bool:
+        """Take one non-blank line; False when the line is not part of this table.
+
+        A `numbered` line (its text, after a pipe row's `|`, starts with an ASCII digit) is no pipe rule, and no
+        repeated header either: its first cell is empty or folds to text starting with that digit, never to a number
+        column's name."""
+        if not numbered and is_pipe_rule(line):
             return True
         cells = split_cells(line, self.wide_gaps)
-        if self._is_header(cells):
+        if not numbered and self._is_header(cells):
             return True  # header repeated after a page break
-        open_row = self.rows[-1] if self.rows else None
-        if self._starts_row(cells, open_row):
-            self.rows.append(Row(linea, [[cell] for cell in cells]))
+        if self._starts_row(cells):
+            self.rows.append(Row(linea, cells))
             return True
-        if open_row is None:
+        if not self.rows:
             return False
-        open_row.cells[-1].append(cells[0])
-        open_row.cells.extend([cell] for cell in cells[1:])
+        _continue(self.rows[-1].cells, cells)
         return True
 
     def _is_header(self, cells: list[str]) -> bool:
         """Same as comparing every folded cell with the header, but stops at the first cell that differs."""
         if len(cells) != len(self.header) or cells[0].isdigit():  # a row number never folds to a column name
             return False
-        return all(fold(c) == h for c, h in zip(cells, self.header, strict=True))
+        return all(_column_name(c) == h for c, h in zip(cells, self.header, strict=True))
 
-    def _starts_row(self, cells: list[str], open_row: Row | None) -> bool:
+    def _starts_row(self, cells: list[str]) -> bool:
         if len(cells) < 2 or not _ROW_NUMBER.fullmatch(cells[0]):
             return False
-        if open_row is None or len(open_row.cells) >= len(self.header):
+        if not self.rows or len(open_cells := self.rows[-1].cells) >= len(self.header):
             return True
         # The open row is short: a numbered line still starts a new row when merging it would overflow.
-        previous = open_row.cells[0][0].rstrip(".")
+        previous = open_cells[0].rstrip(".")
         is_next = previous.isdigit() and int(cells[0].rstrip(".")) == int(previous) + 1
-        return is_next and len(open_row.cells) + len(cells) - 1 > len(self.header)
+        return is_next and len(open_cells) + len(cells) - 1 > len(self.header)
+
+
+def _continue(open_cells: list[str], cells: list[str]) -> None:
+    """A wrapped line: its first cell goes on the open row's last cell (after a space, if both have text); the rest
+    are the row's next cells."""
+    if piece := cells[0]:
+        open_cells[-1] = f"{open_cells[-1]} {piece}" if open_cells[-1] else piece
+    open_cells += cells[1:]

@@ -7,6 +7,7 @@ import unicodedata
 from etl.errors import FichaError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # what `_CONTROL` matches
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
 _LINK_SEPARATORS = re.compile(r"\s*(?:,|;|/|\by\b|\be\b)\s*")
@@ -45,7 +46,10 @@ def decode(raw: bytes) -> str:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
-    if len(_CONTROL.findall(text[:4096])) > 16:
+    # UTF-8, Windows-1252 and Latin-1 decode a byte below 0x80 to the same character, and nothing else to one: a
+    # file without control bytes (most) has no control characters to count, and deleting none of them is quick.
+    has_control = len(raw.translate(None, _CONTROL_BYTES)) < len(raw)
+    if has_control and len(_CONTROL.findall(text[:4096])) > 16:
         raise FichaError("El archivo es binario (demasiados caracteres de control), no un texto de ficha.")
     if "\r" in text:  # the search for a two-character "\r\n" is slow; most exports have no "\r" at all
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -87,6 +91,19 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def clean_cells(cells: list[str]) -> list[str]:
+    """`[clean(cell) for cell in cells]` for cells already stripped (as table rows hold them), with the common case
+    checked once for the whole row: every cell printable, single-spaced and NFC, which `clean` leaves as it is.
+
+    Joined by `|`, the cells are all that exactly when the joined text is: `|` is a space-free printable character
+    that composes with nothing and is in no other character's decomposition, so normalization never crosses it.
+    """
+    joined = "|".join(cells)
+    if joined.isprintable() and "  " not in joined and (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
+        return cells
+    return list(map(clean, cells))
+
+
 def parse_quantity(text: str) -> int | None:
     """`13.331` -> 13331 and `19.458.310` -> 19458310 (Chilean thousands); anything else -> None.
 
@@ -102,14 +119,15 @@ def parse_quantity(text: str) -> int | None:
     return number if number < MAX_BIGINT else None
 
 
-def parse_links(text: str) -> tuple[list[int], list[str]]:
-    """`1, 2 y 3` -> ([1, 2, 3], []); returns the numbers and the pieces that are not numbers.
+@functools.lru_cache(maxsize=4096)  # link cells repeat: `1`, `1, 2`, `No se vincula`
+def parse_links(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """`1, 2 y 3` -> ((1, 2, 3), ()); returns the numbers and the pieces that are not numbers.
 
     `No se vincula`, `-` or an empty cell mean no link at all.
     """
     value = fold(text).rstrip(".")
     if value in _NO_LINK:
-        return [], []
+        return (), ()
     numbers: list[int] = []
     unknown: list[str] = []
     # Most cells are digits and commas (`1, 2`): splitting at the commas alone gives the same pieces, faster.
@@ -128,9 +146,10 @@ def parse_links(text: str) -> tuple[list[int], list[str]]:
                 unknown.append(piece)
         else:
             unknown.append(piece)
-    return list(dict.fromkeys(numbers)), unknown
+    return tuple(dict.fromkeys(numbers)), tuple(unknown)
 
 
+@functools.lru_cache(maxsize=256)  # flag cells are a handful of spellings of yes and no
 def parse_flag(text: str) -> bool | None:
     """`Si`/`Sí`/`SI` -> True, `No`/`NO` -> False, empty or anything else -> None (unknown)."""
     value = fold(text).rstrip(".")
