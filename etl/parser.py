@@ -2,12 +2,13 @@
 
 import functools
 import re
+from itertools import chain
 from operator import itemgetter
 
 from etl.errors import FichaError
 from etl.model import WARNING, Cliente, Ficha, Link, Objetivo, Problem, Producto
 from etl.tables import Table, header_cells, split_cells
-from etl.text import clean, clean_cells, fold, parse_flag, parse_links, parse_quantity
+from etl.text import already_clean, clean, fold, parse_flag, parse_links, parse_quantity, short_text_cache
 
 LEY = "ley_organica"
 MISION = "mision"
@@ -59,6 +60,13 @@ def _section_key(text: str) -> str | None:
     return None
 
 
+@short_text_cache(maxsize=1024)  # fichas repeat their first lines: a year's title, a ministry's header row
+def _title_line(line: str) -> tuple[str, bool]:
+    """One of the first lines folded, and whether it holds the title or the period."""
+    folded = fold(line.strip(_HEADING_DECOR))
+    return folded, bool(_TITLE.search(folded) or _PERIOD.search(folded))
+
+
 def parse(text: str) -> Ficha:
     """Parse one ficha. Raises `FichaError` (Spanish reason) when the text is not a usable ficha."""
     return _Parser(text.split("\n")).run()
@@ -100,8 +108,8 @@ class _Parser:
         head = []
         end = 0
         for number, line in enumerate(self.lines[:MAX_TITLE_LINES]):
-            folded = fold(line.strip(_HEADING_DECOR))
-            if _TITLE.search(folded) or _PERIOD.search(folded) or (head and folded.startswith("(")):
+            folded, titled = _title_line(line)
+            if titled or (head and folded.startswith("(")):
                 head.append(folded)
                 end = number + 1
             elif head and folded:
@@ -154,14 +162,12 @@ class _Parser:
     def _body(self, start: int) -> None:
         section: str | None = None
         table: Table | None = None
-        for index in range(start, len(self.lines)):
-            line = self.lines[index]
+        for linea, line in enumerate(self.lines[start:], start + 1):
             stripped = line.strip()
             if not stripped:
                 if section in (LEY, MISION) and table is None:
                     self.texts.setdefault(section, [[]]).append([])
                 continue
-            linea = index + 1
             # Most lines are numbered rows (`12<TAB>…`, `| 12 | …`): no heading starts with a digit or `|`, and no
             # header's first cell (the line's first text, unless that cell is empty: no header either) with a digit.
             text = stripped[1:].lstrip() if stripped[0] == "|" else stripped
@@ -206,8 +212,9 @@ class _Parser:
             for table in tables:
                 roles = _roles(kind, table.header)
                 width = len(table.header)
+                plain = already_clean(chain.from_iterable(cells for _, cells in table.rows))
                 for linea, cells in table.rows:
-                    values = clean_cells(cells)
+                    values = cells if plain else list(map(clean, cells))
                     if len(values) != width:
                         values = self._fit(values, width, kind, linea)
                     numero = int(values[0].rstrip("."))
@@ -272,7 +279,7 @@ class _Parser:
         numbers, unknown = parse_links(text)
         if unknown:
             self.warn(f"Vínculo no reconocido en la fila {numero}: «{', '.join(unknown)[:80]}».", kind, linea)
-        target.extend(Link(numero, destino, linea) for destino in numbers)
+        target += [Link(numero, destino, linea) for destino in numbers]
 
 
 @functools.lru_cache(maxsize=1024)  # fichas share a handful of headers

@@ -1,15 +1,12 @@
 """Reassemble table rows from exported lines: tab or pipe cells, page breaks, wrapped cells."""
 
-import functools
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from etl.text import fold
+from etl.text import fold, short_text_cache
 
 _PIPE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 _WIDE_GAP = re.compile(r"\t| {2,}")
-_ROW_NUMBER = re.compile(r"\d{1,5}\.?")
 # Real tables have at most a dozen columns; past this many separators the rest of the line stays in the last cell,
 # so a line of millions of tabs costs one string, not millions.
 MAX_CELLS = 64
@@ -56,7 +53,7 @@ def header_cells(line: str) -> tuple[str, ...] | None:
     return tuple(map(_column_name, cells)) if len(cells) >= 2 else None
 
 
-_column_name = functools.lru_cache(maxsize=1024)(fold)  # fichas share a handful of headers: fold each cell once
+_column_name = short_text_cache(maxsize=1024)(fold)  # fichas share a handful of headers: fold each cell once
 
 
 def _too_long_for_a_name(cell: str) -> bool:
@@ -68,11 +65,9 @@ def _too_long_for_a_name(cell: str) -> bool:
     )
 
 
-class Row(NamedTuple):
-    """One numbered row: the line it starts on and its cells' texts (a wrapped cell's pieces joined by a space)."""
-
-    linea: int
-    cells: list[str]
+# One numbered row: the line it starts on and its cells' texts (a wrapped cell's pieces joined by a space). A plain
+# tuple: a ficha has dozens of rows, and a named tuple costs a Python call to build.
+Row = tuple[int, list[str]]
 
 
 @dataclass
@@ -98,11 +93,11 @@ class Table:
         if not numbered and self._is_header(cells):
             return True  # header repeated after a page break
         if self._starts_row(cells):
-            self.rows.append(Row(linea, cells))
+            self.rows.append((linea, cells))
             return True
         if not self.rows:
             return False
-        _continue(self.rows[-1].cells, cells)
+        _continue(self.rows[-1][1], cells)
         return True
 
     def _is_header(self, cells: list[str]) -> bool:
@@ -112,13 +107,14 @@ class Table:
         return all(_column_name(c) == h for c, h in zip(cells, self.header, strict=True))
 
     def _starts_row(self, cells: list[str]) -> bool:
-        if len(cells) < 2 or not _ROW_NUMBER.fullmatch(cells[0]):
+        number = cells[0].removesuffix(".")
+        if len(cells) < 2 or not (number.isdecimal() and len(number) <= 5):  # `12` or `12.`: up to five digits
             return False
-        if not self.rows or len(open_cells := self.rows[-1].cells) >= len(self.header):
+        if not self.rows or len(open_cells := self.rows[-1][1]) >= len(self.header):
             return True
         # The open row is short: a numbered line still starts a new row when merging it would overflow.
         previous = open_cells[0].rstrip(".")
-        is_next = previous.isdigit() and int(cells[0].rstrip(".")) == int(previous) + 1
+        is_next = previous.isdigit() and int(number) == int(previous) + 1
         return is_next and len(open_cells) + len(cells) - 1 > len(self.header)
 
 

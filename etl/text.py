@@ -3,6 +3,8 @@
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from etl.errors import FichaError
 
@@ -17,6 +19,7 @@ _YES = {"si", "s", "x"}
 _NO = {"no", "n"}
 MAX_BIGINT = 2**63
 # Characters that take no room: zero-width space, joiners, word joiner, BOM, soft hyphen, bidi marks and controls.
+T = TypeVar("T")
 _INVISIBLE = dict.fromkeys(
     [
         0x00AD,
@@ -28,6 +31,25 @@ _INVISIBLE = dict.fromkeys(
         0xFEFF,
     ]
 )
+
+
+SHORT_TEXT = 200  # characters: headings, title lines, column names, link and flag cells are shorter
+
+
+def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """An lru cache for a function of one text, kept for short texts only: the texts that repeat across fichas are
+    short, and a cache must not keep the megabyte lines of hostile files alive."""
+
+    def decorate(function: Callable[[str], T]) -> Callable[[str], T]:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def call(text: str) -> T:
+            return cached(text) if len(text) <= SHORT_TEXT else function(text)
+
+        return call
+
+    return decorate
 
 
 def decode(raw: bytes) -> str:
@@ -91,17 +113,17 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
-def clean_cells(cells: list[str]) -> list[str]:
-    """`[clean(cell) for cell in cells]` for cells already stripped (as table rows hold them), with the common case
-    checked once for the whole row: every cell printable, single-spaced and NFC, which `clean` leaves as it is.
+def already_clean(cells: Iterable[str]) -> bool:
+    """Whether `clean` leaves each of these stripped cells as it is (printable, single-spaced, NFC), checked on all of
+    them at once: a ficha's tables seldom hold a cell that needs cleaning.
 
     Joined by `|`, the cells are all that exactly when the joined text is: `|` is a space-free printable character
     that composes with nothing and is in no other character's decomposition, so normalization never crosses it.
     """
     joined = "|".join(cells)
-    if joined.isprintable() and "  " not in joined and (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
-        return cells
-    return list(map(clean, cells))
+    return (
+        joined.isprintable() and "  " not in joined and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
+    )
 
 
 def parse_quantity(text: str) -> int | None:
@@ -119,7 +141,7 @@ def parse_quantity(text: str) -> int | None:
     return number if number < MAX_BIGINT else None
 
 
-@functools.lru_cache(maxsize=4096)  # link cells repeat: `1`, `1, 2`, `No se vincula`
+@short_text_cache(maxsize=4096)  # link cells repeat: `1`, `1, 2`, `No se vincula`
 def parse_links(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """`1, 2 y 3` -> ((1, 2, 3), ()); returns the numbers and the pieces that are not numbers.
 
@@ -149,7 +171,7 @@ def parse_links(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(numbers)), tuple(unknown)
 
 
-@functools.lru_cache(maxsize=256)  # flag cells are a handful of spellings of yes and no
+@short_text_cache(maxsize=256)  # flag cells are a handful of spellings of yes and no
 def parse_flag(text: str) -> bool | None:
     """`Si`/`Sí`/`SI` -> True, `No`/`NO` -> False, empty or anything else -> None (unknown)."""
     value = fold(text).rstrip(".")
