@@ -67,6 +67,20 @@ def _title_line(line: str) -> tuple[str, bool]:
     return folded, bool(_TITLE.search(folded) or _PERIOD.search(folded))
 
 
+@short_text_cache(maxsize=1024)  # a ministry's and a service's header rows repeat across fichas
+def _named_values(line: str) -> tuple[tuple[str, str], ...]:
+    """The (key, value) pairs a header block line names: `MINISTERIO<TAB>…<TAB>PARTIDA<TAB>09`, `Servicio: …`."""
+    cells = [cell for cell in split_cells(line) if cell]
+    if len(cells) == 1 and ":" in cells[0]:
+        cells = [part.strip() for part in cells[0].split(":", 1)]
+    pairs = []
+    for key_cell, value in zip(cells, cells[1:], strict=False):
+        key = _HEADER_KEYS.get(fold(key_cell.strip(_HEADING_DECOR)))
+        if key and fold(value) not in _HEADER_KEYS:
+            pairs.append((key, clean(value.strip("*"))))
+    return tuple(pairs)
+
+
 def parse(text: str) -> Ficha:
     """Parse one ficha. Raises `FichaError` (Spanish reason) when the text is not a usable ficha."""
     return _Parser(text.split("\n")).run()
@@ -134,15 +148,6 @@ class _Parser:
             self.warn("El título no indica el período «AÑO AAAA-AAAA».", None, 1)
         return int(form[2]), inicio, fin, end
 
-    def _header_pairs(self, line: str) -> None:
-        cells = [cell for cell in split_cells(line) if cell]
-        if len(cells) == 1 and ":" in cells[0]:
-            cells = [part.strip() for part in cells[0].split(":", 1)]
-        for key_cell, value in zip(cells, cells[1:], strict=False):
-            key = _HEADER_KEYS.get(fold(key_cell.strip(_HEADING_DECOR)))
-            if key and key not in self.header and fold(value) not in _HEADER_KEYS:
-                self.header[key] = clean(value.strip("*"))
-
     def _required(self, key: str, label: str) -> str:
         value = self.header.get(key, "")
         if not value:
@@ -176,7 +181,8 @@ class _Parser:
                 section, table = key, None
                 continue
             if section is None:
-                self._header_pairs(line)
+                for key, value in _named_values(line):
+                    self.header.setdefault(key, value)
                 continue
             if not numbered and (header := header_cells(line)) is not None and not (table and header == table.header):
                 kind = _table_kind(header, section)

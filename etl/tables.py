@@ -43,17 +43,19 @@ def header_cells(line: str) -> tuple[str, ...] | None:
     # comes before the line's text (no header either), and a pipe row's first cell comes after its `|`.
     if stripped[:1].isascii() and stripped[:1] not in "nN#|":
         return None
+    return _header_row(line)
+
+
+@short_text_cache(maxsize=1024)  # fichas share a handful of header rows
+def _header_row(line: str) -> tuple[str, ...] | None:
     # Tab and pipe lines split the same either way; any other line is one cell unless split at wide gaps.
-    wide = "\t" not in line and not stripped.startswith("|")
+    wide = "\t" not in line and not line.strip().startswith("|")
     # Look at the first cell alone, and split and fold the whole line only when it names the number column.
     first = split_cells(line, wide, 1)[0]
-    if first.isdigit() or _too_long_for_a_name(first) or _column_name(first).rstrip(":") not in NUMBER_COLUMNS:
+    if first.isdigit() or _too_long_for_a_name(first) or fold(first).rstrip(":") not in NUMBER_COLUMNS:
         return None
     cells = split_cells(line, wide)
-    return tuple(map(_column_name, cells)) if len(cells) >= 2 else None
-
-
-_column_name = short_text_cache(maxsize=1024)(fold)  # fichas share a handful of headers: fold each cell once
+    return tuple(map(fold, cells)) if len(cells) >= 2 else None
 
 
 def _too_long_for_a_name(cell: str) -> bool:
@@ -104,7 +106,7 @@ class Table:
         """Same as comparing every folded cell with the header, but stops at the first cell that differs."""
         if len(cells) != len(self.header) or cells[0].isdigit():  # a row number never folds to a column name
             return False
-        return all(_column_name(c) == h for c, h in zip(cells, self.header, strict=True))
+        return all(fold(c) == h for c, h in zip(cells, self.header, strict=True))
 
     def _starts_row(self, cells: list[str]) -> bool:
         number = cells[0].removesuffix(".")
