@@ -47,6 +47,7 @@ def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[s
         def call(text: str) -> T:
             return cached(text) if len(text) <= SHORT_TEXT else function(text)
 
+        call.cache_info = cached.cache_info
         return call
 
     return decorate
