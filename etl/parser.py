@@ -175,8 +175,8 @@ class _Parser:
                 continue
             # Most lines are numbered rows (`12<TAB>…`, `| 12 | …`): no heading starts with a digit or `|`, and no
             # header's first cell (the line's first text, unless that cell is empty: no header either) with a digit.
-            text = stripped[1:].lstrip() if stripped[0] == "|" else stripped
-            numbered = "0" <= text[:1] <= "9"
+            first_text = stripped[1:].lstrip() if stripped[0] == "|" else stripped
+            numbered = "0" <= first_text[:1] <= "9"
             if not numbered and (key := heading(line)) is not None:
                 section, table = key, None
                 continue
@@ -326,8 +326,9 @@ _ROLE_WORDS = {
 _PRODUCT_ONLY_COLUMNS = ("subproducto", "presupuesto")
 
 
-# The cells the record methods (`_ministerial`, ...) read for each kind of table, in order. A column the table lacks reads as "", or as None for
-# the product columns whose absence differs from an empty cell (no budget column is not an empty budget).
+# The cells the record methods (`_ministerial`, ...) read for each kind of table, in order. A column the table lacks
+# reads as "", or as None for the product columns whose absence differs from an empty cell (no budget column is not an
+# empty budget).
 ROLES = {
     MINISTERIALES: ("descripcion",),
     INSTITUCIONALES: ("descripcion", "ministerio", "productos"),

@@ -48,6 +48,7 @@ def header_cells(line: str) -> tuple[str, ...] | None:
 
 @short_text_cache(maxsize=1024)  # fichas share a handful of header rows
 def _header_row(line: str) -> tuple[str, ...] | None:
+    """`header_cells` for a line that may be a header."""
     # Tab and pipe lines split the same either way; any other line is one cell unless split at wide gaps.
     wide = "\t" not in line and not line.strip().startswith("|")
     # Look at the first cell alone, and split and fold the whole line only when it names the number column.
@@ -83,7 +84,7 @@ class Table:
     wide_gaps: bool = False
     rows: list[Row] = field(default_factory=list)
 
-    def add_line(self, line: str, linea: int, numbered: bool = False) -> bool:
+    def add_line(self, line: str, linea: int, numbered: bool) -> bool:
         """Take one non-blank line; False when the line is not part of this table.
 
         A `numbered` line (its text, after a pipe row's `|`, starts with an ASCII digit) is no pipe rule, and no

@@ -19,7 +19,6 @@ _YES = {"si", "s", "x"}
 _NO = {"no", "n"}
 MAX_BIGINT = 2**63
 # Characters that take no room: zero-width space, joiners, word joiner, BOM, soft hyphen, bidi marks and controls.
-T = TypeVar("T")
 _INVISIBLE = dict.fromkeys(
     [
         0x00AD,
@@ -34,6 +33,7 @@ _INVISIBLE = dict.fromkeys(
 
 
 SHORT_TEXT = 200  # characters: headings, title lines, column names, link and flag cells are shorter
+T = TypeVar("T")
 
 
 def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
