@@ -11,9 +11,9 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from pathlib import Path
 
 from etl import lock, manifest
@@ -74,7 +74,8 @@ class Report:
 
 @dataclass
 class Input:
-    """One input file before parsing: its content's hash, read now or vouched for by the manifest."""
+    """One input file before parsing: its content's hash, read now, vouched for by the manifest, or (in a full
+    build, which parses every file) left to the worker that reads and parses it."""
 
     path: Path
     archivo: str
@@ -104,7 +105,7 @@ def build(
     _refuse_foreign_target(db_path, paths, files, stored, replace)
     inputs = None
     if not force and stored is not None:
-        inputs = _inventory(files, stored, progress)
+        inputs = _inventory(files, stored)
         if stored.huella == fingerprint(inputs):
             return Report.of(db_path, True, stored, inputs)
     try:
@@ -125,37 +126,35 @@ def build(
 
 def _rebuild(files, db_path, progress, force, stored, inputs) -> Report:
     """Under the lock: rebuild, reusing what the previous database holds for unchanged files."""
-    from etl import loader  # here, not at the top: a no-op never needs DuckDB
+    if stored is None and db_path.exists():  # no manifest vouches for the database: ask the database itself
+        from etl import loader  # here, not at the top: a no-op never needs DuckDB
 
-    if stored is None:  # no manifest vouches for the database: ask the database itself
         stored = loader.stored_state(db_path, SUMMARY_WARNINGS)
     previous = stored if stored is not None and stored.version_etl == ETL_VERSION and not force else None
     if previous is None:
-        # Nothing to reuse, every file is parsed: fork the parsers before the files are read, so that they never
-        # hold a copy of the files' bytes (pages the parent frees stay in a forked child).
-        with _parsers(len(files)) as pool:
-            if inputs is None:
-                inputs = _inventory(files, stored, progress)
-            return _write(db_path, inputs, None, pool)
+        # Nothing to reuse, every file is parsed: each is read by the worker that parses it, so the main process
+        # neither reads nor hashes it, nor hands its bytes over.
+        return _write(db_path, inputs or _unread(files), None, progress)
     if inputs is None:
-        inputs = _inventory(files, stored, progress)
+        inputs = _inventory(files, stored)
     if previous.huella == fingerprint(inputs):
         _save_manifest(db_path, previous, inputs)  # so that the next no-op needs no DuckDB
         return Report.of(db_path, True, previous, inputs)
-    with _parsers(sum(1 for item in inputs if _reusable(item, previous) is None)) as pool:
-        return _write(db_path, inputs, previous, pool)
+    return _write(db_path, inputs, previous, progress)
 
 
-def _write(db_path: Path, inputs: list[Input], previous: Stored | None, pool: Pool | None) -> Report:
+def _write(db_path: Path, inputs: list[Input], previous: Stored | None, progress) -> Report:
     """Write the database from the inputs, reusing the rows `previous` holds for unchanged files."""
-    from etl import loader
+    to_parse = sum(1 for item in inputs if _reusable(item, previous) is None)
+    with _parsers(to_parse) as pool, _collector_paused():
+        from etl import loader  # once the workers are forked: they never hold DuckDB, and they parse meanwhile
 
-    metadata = {loader.FINGERPRINT: fingerprint(inputs), loader.ETL_VERSION_KEY: ETL_VERSION}
-    few_changes = sum(1 for item in inputs if _reusable(item, previous) is None) <= FEW_CHANGES
-    with _collector_paused():
-        fates = _Fates(inputs, previous, pool)
+        def metadata() -> dict[str, str]:  # asked once every file is read: workers hash the files they read
+            return {loader.FINGERPRINT: fingerprint(inputs), loader.ETL_VERSION_KEY: ETL_VERSION}
+
+        fates = _Fates(inputs, previous, pool, progress)
         written = loader.write_database(
-            db_path, fates, metadata, db_path if previous else None, SUMMARY_WARNINGS, few_changes
+            db_path, fates, metadata, db_path if previous else None, SUMMARY_WARNINGS, to_parse <= FEW_CHANGES
         )
     _save_manifest(db_path, written, inputs)
     return Report.of(db_path, False, written, inputs, fates.parsed)
@@ -179,11 +178,11 @@ def fingerprint(inputs: list[Input]) -> str:
     return digest.hexdigest()
 
 
-def _inventory(files: list[Path], stored: Stored | None, progress) -> list[Input]:
+def _inventory(files: list[Path], stored: Stored | None) -> list[Input]:
     """Every file's hash: from the manifest when its size, times and inode are those recorded, else read now."""
     known = stored.files if stored is not None and stored.vouched else {}
     inputs = []
-    for path in progress(files):
+    for path in files:
         archivo = display_name(path)
         record = known.get(archivo)
         if record is not None and record.identity is not None and identity(path) == record.identity:
@@ -192,6 +191,11 @@ def _inventory(files: list[Path], stored: Stored | None, progress) -> list[Input
         source = read(path)
         inputs.append(Input(path, archivo, source.sha256, source.error, source.identity, source))
     return inputs
+
+
+def _unread(files: list[Path]) -> list[Input]:
+    """The files of a full build, to be read (and hashed) by the workers that parse them."""
+    return [Input(path, display_name(path), "", None, None, None) for path in files]
 
 
 def _refuse_foreign_target(
@@ -226,23 +230,31 @@ def _reusable(item: Input, previous: Stored | None) -> FileRecord | None:
 
 class _Fates:
     """What to load for each file, in absolute-path order: parsed rows, rows copied from the previous database,
-    or only its entry in `archivos` and its problems (rejected and duplicate files). Counts the files it parsed."""
+    or only its entry in `archivos` and its problems (rejected and duplicate files). Counts the files it parsed,
+    and records in each input the hash and identity of the content its worker read."""
 
-    def __init__(self, inputs: list[Input], previous: Stored | None, pool: Pool | None):
-        self.inputs, self.previous, self.pool = inputs, previous, pool
+    def __init__(
+        self,
+        inputs: list[Input],
+        previous: Stored | None,
+        pool: ProcessPoolExecutor | None,
+        progress=lambda items: items,
+    ):
+        self.inputs, self.previous, self.pool, self.progress = inputs, previous, pool, progress
         self.parsed = 0
 
     def __iter__(self) -> Iterator:
         from etl.loader import Fate
+        from etl.rows import read_and_parse
 
         rule = FirstPathWins()
         unknown = [item for item in self.inputs if _reusable(item, self.previous) is None]
         parsed = _parse_all(unknown, self.pool)
         self.parsed += len(unknown)
-        for item in self.inputs:
+        for item in self.progress(self.inputs):
             record = _reusable(item, self.previous)
             if record is None:
-                result = next(parsed)
+                result = _read_by_worker(item, *next(parsed))
             elif record.estado == REJECTED:
                 yield Fate(ArchivoRow(item.archivo, item.sha256, REJECTED, None), copy_problems=True)
                 continue
@@ -254,7 +266,7 @@ class _Fates:
                            copy_problems=True)  # fmt: skip
                 continue
             else:  # a duplicate before, loaded now: its rows were never stored
-                result = _parse_one(item)
+                result = _read_by_worker(item, *read_and_parse(_handed_over(item)))
                 self.parsed += 1
             if isinstance(result, FichaError):
                 problem = ProblemaRow(item.archivo, None, ERROR, result.section, result.line, result.message)
@@ -262,9 +274,7 @@ class _Fates:
             elif duplicate := rule.admit(result.ficha_id, item.archivo, item.sha256):
                 yield _duplicate_fate(item, duplicate)
             else:
-                yield Fate(
-                    ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result.columns
-                )
+                yield Fate(ArchivoRow(item.archivo, item.sha256, LOADED, result.ficha_id), result.problemas, result)
 
 
 def _duplicate_fate(item: Input, duplicate):
@@ -274,19 +284,22 @@ def _duplicate_fate(item: Input, duplicate):
     return Fate(ArchivoRow(item.archivo, item.sha256, DUPLICATE, duplicate.ficha_id), [problem])
 
 
-def _parse_one(item: Input):
-    from etl.rows import parse_file
-
-    return parse_file(next(_handed_over([item])))
+def _read_by_worker(item: Input, source: Source, result):
+    """`result`, once `item` records the hash, identity or error of the content it was parsed from."""
+    item.sha256, item.error, item.identity = source.sha256, source.error, source.identity
+    return result
 
 
 @contextmanager
-def _parsers(files: int) -> Iterator[Pool | None]:
+def _parsers(files: int) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes to parse on every core; None when there are few files (starting them would cost more).
 
     Forked: they start at once and re-run no caller's main module (as "spawn" would). Forked before the files
     are parsed, so they hold no copy of the rows (and, in a full build, before the files are read). They only run
     the pure-Python parser, never DuckDB, and end as soon as every file is parsed (`_parse_all`).
+
+    An executor, not `multiprocessing.Pool`: the pool's worker-handler thread spins for as long as a result waits
+    in the pipe, and burned a core's fifth of the build; a worker that dies makes the executor fail, not hang.
     """
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers < 2 or files < PARALLEL_MIN_FILES:
@@ -294,8 +307,12 @@ def _parsers(files: int) -> Iterator[Pool | None]:
         return
     import etl.rows  # noqa: F401  (imported once, before the fork, rather than in every worker)
 
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    try:
         yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)  # on failure, the files not yet handed out are never parsed
 
 
 @contextmanager
@@ -313,18 +330,19 @@ def _collector_paused():
             gc.enable()
 
 
-def _parse_all(items: list[Input], pool: Pool | None) -> Iterator:
-    """Each file's rows or rejection, in order."""
-    from etl.rows import parse_file
+def _parse_all(items: list[Input], pool: ProcessPoolExecutor | None) -> Iterator:
+    """Each file as read (without its bytes) with its rows or rejection, in order."""
+    from etl.rows import read_and_parse
 
     if pool is None:
-        yield from map(parse_file, _handed_over(items))
+        yield from map(read_and_parse, map(_handed_over, items))
         return
-    for count, result in enumerate(pool.imap(parse_file, _handed_over(items), chunksize=CHUNK_FILES), start=1):
+    tasks = map(_handed_over, items)
+    for count, result in enumerate(pool.map(read_and_parse, tasks, chunksize=CHUNK_FILES), start=1):
         if count == len(items):
             # Every file is parsed: the workers end now, and give back their memory before the database is checked
             # and written, rather than idling until the build ends.
-            pool.close()
+            pool.shutdown(wait=False)
         yield result
 
 
@@ -334,8 +352,8 @@ def _worker_start() -> None:
     gc.enable()
 
 
-def _handed_over(items: list[Input]) -> Iterator[Source]:
-    """Each file's bytes, read now if the manifest spared reading them before; dropped once handed over."""
-    for item in items:
-        source, item.source = item.source, None
-        yield source if source is not None else read(item.path)
+def _handed_over(item: Input) -> Source | Path:
+    """The file as read before (its bytes dropped from the input once handed over), else its path: the worker reads
+    it."""
+    source, item.source = item.source, None
+    return source if source is not None else item.path

@@ -5,20 +5,23 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import duckdb
 import numpy as np
 
+from etl import row_text
 from etl.errors import IntegrityError
 from etl.manifest import FileRecord, Stored, manifest_path
 from etl.reference import Partida, equivalent_official, partidas
 from etl.row_types import ROW_TYPES, ArchivoRow, ProblemaRow
-from etl.rows import transposed
+from etl.rows import ROW_TEXT_TABLES, ParsedFile
+from etl.sources import MAX_BYTES
 
 # The contract every page relies on; docs/esquema.md describes each column. Keys and links of the ficha tables are
 # not declared (DuckDB checks declared ones row by row: seconds per 10.000 fichas) but checked once, set-based,
@@ -148,7 +151,12 @@ FINGERPRINT = "huella"
 ETL_VERSION_KEY = "version_etl"
 BUILT = "construida"
 BATCH_FICHAS = 500  # parsed fichas per insert: few statements, and the build never holds every row at once
+# The longest row of text DuckDB's CSV reader is asked to take: a whole file's text in one row, decoded from a
+# single-byte encoding (up to 3 bytes per character in UTF-8), is still shorter.
+MAX_ROW_BYTES = 3 * MAX_BYTES + 1024
 DUCKDB_MAGIC = b"DUCK"  # at byte 8 of every DuckDB file
+BUILDING = "construyendo"  # what the database being written is attached as
+ROW_GROUP_ROWS = 32_768
 # Written in metadatos as `version_esquema`; the dashboard refuses a database of another version.
 SCHEMA_VERSION = "2"
 SCHEMA_VERSION_KEY = "version_esquema"
@@ -160,7 +168,7 @@ class Fate:
 
     archivo: ArchivoRow
     problemas: list[ProblemaRow] = field(default_factory=list)
-    columns: dict[str, list[list]] | None = None  # a ficha parsed now: its rows per table, as columns
+    parsed: ParsedFile | None = None  # a ficha parsed now, with its rows
     copy_ficha: str | None = None  # a ficha whose rows are copied from the previous database
     copy_problems: bool = False  # this file's problems are copied from the previous database
 
@@ -184,7 +192,7 @@ def batched(items: Iterable[T], size: int, weight: Callable[[T], int] = lambda i
 def write_database(
     db_path: Path,
     fates: Iterable[Fate],
-    metadata: dict[str, str],
+    metadata: Callable[[], dict[str, str]],
     previous: Path | None,
     sample: int,
     few_changes: bool = False,
@@ -200,10 +208,16 @@ def write_database(
     remove_stale_temporaries(db_path)
     temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     pruned = previous is not None and few_changes
+    row_texts = _RowTexts(temporary)
     try:
         if pruned:
             shutil.copyfile(previous, temporary)
-        with duckdb.connect(str(temporary)) as con:
+        with duckdb.connect() as con:
+            # Row groups a quarter of DuckDB's default: an insert of a table's texts writes, compressed, every
+            # group it fills (up to 161.000 rows a table here: most would otherwise wait, uncompressed, for the
+            # final checkpoint, 0,5 s on one core); queries read them as fast (measured in BENCHMARKS.md).
+            con.execute(f"attach $path as {BUILDING} (row_group_size {ROW_GROUP_ROWS})", {"path": str(temporary)})
+            con.execute(f"use {BUILDING}")
             if pruned:
                 fates = list(fates)
                 _prune(con, *_copied(fates))
@@ -211,7 +225,7 @@ def write_database(
                 con.execute(SCHEMA_SQL)
             # Checkpoint once, at the end: one per batch would rewrite blocks and leave the old ones as holes.
             con.execute("set checkpoint_threshold = '1TB'")
-            copied = _load(con, fates)
+            copied = _load(con, fates, row_texts)
             if previous is not None and not pruned:
                 _copy_previous(con, previous, *copied)
             derive_names(con)  # over every ficha, copied or parsed: they depend on each other
@@ -219,7 +233,7 @@ def write_database(
             built = datetime.now(UTC).isoformat(timespec="seconds")
             con.executemany(
                 "insert into metadatos values (?, ?)",
-                [*metadata.items(), (SCHEMA_VERSION_KEY, SCHEMA_VERSION), (BUILT, built)],
+                [*metadata().items(), (SCHEMA_VERSION_KEY, SCHEMA_VERSION), (BUILT, built)],
             )
             con.execute("checkpoint")
             written = _stored(con, sample)
@@ -227,39 +241,110 @@ def write_database(
             os.fsync(handle.fileno())
         os.replace(temporary, db_path)
     finally:
-        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+        row_texts.close()
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal"), *row_texts.paths.values()):
             leftover.unlink(missing_ok=True)
     return written
 
 
-def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
-    """Insert the fates' rows a batch at a time (parsed while the previous batch loads); return the fichas and
-    files whose rows come from the previous database.
+def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], row_texts: "_RowTexts") -> tuple[list[str], list[str]]:
+    """Load the fates' rows; return the fichas and files whose rows come from the previous database.
 
-    One DuckDB thread: the parsers have every core meanwhile, and more threads would only take turns with them."""
-    con.execute("set threads = 1")
+    While the parsers run, a batch at a time: the problems and `archivos` are inserted, and the rows of the parsed
+    fichas are appended to `row_texts`. Once every file is parsed, DuckDB reads those texts, a table per core at
+    once: one thread per statement reads a text faster than several do.
+
+    (Inserting the texts while the parsers run, each time followed by a checkpoint, shortened the build's end but
+    not the build: the cores were busy parsing, the checkpoints cost more in all, and left the file twice as big,
+    with the blocks each one rewrote.)"""
+    (cores,) = con.execute("select current_setting('threads')").fetchone()  # as many as DuckDB would use
+    con.execute("set threads = 1")  # the parsers have every core meanwhile, and the texts are read a table a thread
     try:
-        return _load_batches(con, fates)
+        copied = _load_batches(con, fates, row_texts)
+        row_texts.close()
+        with ThreadPoolExecutor(cores) as pool:
+            list(pool.map(lambda table: _insert_row_text(_cursor(con), table, row_texts.paths[table]), ROW_TEXT_TABLES))
     finally:
         con.execute("reset threads")
+    return copied
 
 
-def _load_batches(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
+def _load_batches(
+    con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], row_texts: "_RowTexts"
+) -> tuple[list[str], list[str]]:
     copied_fichas, copied_files = [], []
-    for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.columns is not None):
-        columns: dict[str, list[list]] = {}
-        for fate in batch:
-            for table, parsed in (fate.columns or {}).items():
-                for column, values in zip(columns.setdefault(table, [[] for _ in parsed]), parsed, strict=True):
-                    column.extend(values)
-        columns["problemas"] = transposed([p for fate in batch for p in fate.problemas], len(COLUMNS["problemas"]))
-        columns["archivos"] = transposed([fate.archivo for fate in batch], len(COLUMNS["archivos"]))
-        for table, table_columns in columns.items():
-            _bulk_insert(con, table, table_columns)
+    for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.parsed is not None):
+        parsed = [fate.parsed for fate in batch if fate.parsed is not None]
+        row_texts.append([item.rows for item in parsed])
+        rows = {
+            "problemas": [problem for fate in batch for problem in fate.problemas],
+            "archivos": [fate.archivo for fate in batch],
+        }
+        for table, table_rows in rows.items():
+            _bulk_insert(con, table, transposed(table_rows, len(COLUMNS[table])))
         fichas, files = _copied(batch)
         copied_fichas += fichas
         copied_files += files
     return copied_fichas, copied_files
+
+
+class _RowTexts:
+    """The rows of parsed fichas as text (`etl.row_text`), a file per table beside the temporary database (named
+    after it, so `remove_stale_temporaries` finds what a killed build left)."""
+
+    def __init__(self, temporary: Path):
+        self.paths = {table: temporary.with_name(f"{temporary.name}.{table}") for table in ROW_TEXT_TABLES}
+        self._files: dict[str, BinaryIO] = {}
+
+    def append(self, fichas: list[dict[str, bytes]]) -> None:
+        """Append the rows of these fichas (each one's text per table), one write per table."""
+        for table, path in self.paths.items():
+            if text := b"".join([rows[table] for rows in fichas]):
+                if table not in self._files:
+                    self._files[table] = path.open("wb")
+                self._files[table].write(text)
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A connection for another thread, on the database `con` uses (a cursor starts on the default one)."""
+    cursor = con.cursor()
+    cursor.execute(f"use {BUILDING}")
+    return cursor
+
+
+def _insert_row_text(cursor: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """Insert the rows `_RowTexts` wrote for `table`, if any, read by DuckDB's CSV reader with the table's types."""
+    with cursor as con:
+        if path.exists():
+            _read_row_text(con, table, path)
+
+
+def _read_row_text(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    names = COLUMNS[table]
+    types = dict(con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = current_database() and table_name = $table", {"table": table},
+    ).fetchall())  # fmt: skip
+    # Identifiers from COLUMNS, never from input; a text's line breaks come back from row_text.LINE_BREAK.
+    values = [f"replace({name}, $line_break, $newline)" if types[name] == "VARCHAR" else name for name in names]
+    con.execute(
+        f"insert into {table} ({', '.join(names)}) select {', '.join(values)} from read_csv($path, "
+        "columns = $columns, delim = $field, nullstr = $null, quote = '', escape = '', header = false, "
+        "auto_detect = false, max_line_size = $max_row)",
+        {
+            "path": str(path),
+            "columns": {name: types[name] for name in names},
+            "field": row_text.FIELD,
+            "null": row_text.NULL,
+            "line_break": row_text.LINE_BREAK,
+            "newline": "\n",
+            "max_row": MAX_ROW_BYTES,
+        },
+    )
 
 
 def _copied(fates: Iterable[Fate]) -> tuple[list[str], list[str]]:
@@ -344,6 +429,11 @@ def check_integrity(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
             example = con.execute(f"{sql} limit 1").fetchone()
             lines.append(f"{count} filas: {what}, p. ej. {example}")
         raise IntegrityError(db_path, "; ".join(lines))
+
+
+def transposed(rows: list[tuple], width: int) -> list[list]:
+    """Rows as `width` columns (lists of values), also when there are no rows."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
 def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[list]) -> None:

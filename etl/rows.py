@@ -1,32 +1,31 @@
 """One input file as table rows: the unit of work that worker processes parse and send back.
 
-Imports stay light (no pandas, no duckdb) so worker processes start fast. A parsed file travels back as columns,
-one list per column of each table: they cross process boundaries far faster than rows (a named tuple is rebuilt by
-a Python call per row when unpickled), and the loader hands them to DuckDB as they are.
+Imports stay light (no pandas, no duckdb) so worker processes start fast. A worker reads the file itself (its bytes
+never cross a process boundary) and sends back, for each table, the ficha's rows as one text (`etl.row_text`) that
+DuckDB reads in C.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from etl.errors import FichaError
 from etl.model import WARNING, Ficha
 from etl.parser import parse
 from etl.pdf import pdf_text
 from etl.reference import mismatch
+from etl.row_text import RowTextError, encode
 from etl.row_types import ROW_TYPES, FichaRow, ProblemaRow
-from etl.sources import Source
+from etl.sources import Source, read
 from etl.text import decode
 
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """An accepted ficha's identity, its rows per table as columns (in the order of the fields of its row type in
-    `etl.row_types`) and its warnings."""
+    """An accepted ficha: its rows in each of ROW_TEXT_TABLES as text (their fields in the order of the table's row
+    type in `etl.row_types`) and its warnings."""
 
     ficha_id: str
-    anio: int
-    partida: str
-    capitulo: str
-    columns: dict[str, list[list]]
+    rows: dict[str, bytes]
     problemas: list[ProblemaRow]
 
 
@@ -48,13 +47,18 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
     problemas = [ProblemaRow(source.archivo, fid, p.nivel, p.seccion, p.linea, p.mensaje) for p in ficha.problemas]
     if message := mismatch(ficha.ministerio, ficha.partida, ficha.anio):
         problemas.append(ProblemaRow(source.archivo, fid, WARNING, None, None, message))
-    columns = ficha_columns(ficha, source)
-    return ParsedFile(fid, ficha.anio, ficha.partida, ficha.capitulo, columns, problemas)
+    try:
+        rows = {"fichas": encode([ficha_row(ficha, source)])}
+        rows.update((table, encode(getattr(ficha, table), prefix=fid)) for table in RECORD_TABLES)
+    except RowTextError as error:
+        return FichaError(str(error))
+    return ParsedFile(fid, rows, problemas)
 
 
-def transposed(rows: list[tuple], width: int) -> list[list]:
-    """Rows as `width` columns (lists of values), also when there are no rows."""
-    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+def read_and_parse(task: Source | Path) -> tuple[Source, ParsedFile | FichaError]:
+    """A file read now (from its path) or before, with what `parse_file` made of it; the bytes are left behind."""
+    source = read(task) if isinstance(task, Path) else task
+    return replace(source, content=None), parse_file(source)
 
 
 # Tables of a ficha's records, named as the Ficha's lists of them: every table whose rows start with the ficha's id,
@@ -63,14 +67,15 @@ def transposed(rows: list[tuple], width: int) -> list[list]:
 RECORD_TABLES = tuple(
     table for table, row_type in ROW_TYPES.items() if row_type._fields[0] == "ficha_id" and table != "fichas"
 )
+# Tables whose rows a parsed ficha brings as text.
+ROW_TEXT_TABLES = ("fichas", *RECORD_TABLES)
 
 
-def ficha_columns(f: Ficha, source: Source) -> dict[str, list[list]]:
-    """Flatten one ficha's records into columns per table."""
-    fid = f.ficha_id
-    # ministerio_nombre and servicio_nombre start as written; loader.derive_names sets them across fichas.
-    ficha = FichaRow(
-        fid,
+def ficha_row(f: Ficha, source: Source) -> FichaRow:
+    """The ficha's row of `fichas`. `ministerio_nombre` and `servicio_nombre` start as written;
+    loader.derive_names sets them across fichas."""
+    return FichaRow(
+        f.ficha_id,
         f.anio,
         f.periodo_inicio,
         f.periodo_fin,
@@ -86,8 +91,3 @@ def ficha_columns(f: Ficha, source: Source) -> dict[str, list[list]]:
         servicio_id=f"{f.partida}-{f.capitulo}",
         servicio_nombre=f.servicio,
     )
-    columns = {"fichas": [[value] for value in ficha]}
-    for table in RECORD_TABLES:
-        records = getattr(f, table)
-        columns[table] = [[fid] * len(records), *transposed(records, len(ROW_TYPES[table]._fields) - 1)]
-    return columns

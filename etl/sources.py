@@ -122,7 +122,7 @@ def _walk(folder: Path):
         for entry in entries:
             if _is_folder(entry):
                 folders.append(entry.path)
-            elif Path(entry.name).suffix.lower() in SUFFIXES:
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES:  # as Path.suffix, without a Path per file
                 yield Path(entry.path)
         pending.extend(reversed(folders))
 

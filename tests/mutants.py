@@ -389,6 +389,35 @@ MUTATIONS += [
         "return record",
         ("tests/test_incremental.py",),
     ),
+    # Rows as text (etl/row_text.py): values arrive as parsed, and a value that would break the format is refused.
+    Mutation(
+        "row-text-line-breaks-not-restored",
+        "etl/loader.py",
+        'values = [f"replace({name}, $line_break, $newline)" if types[name] == "VARCHAR" else name for name in names]',
+        "values = list(names)",
+        ("tests/test_row_text.py",),
+    ),
+    Mutation(
+        "row-text-earlier-batches-overwritten",
+        "etl/loader.py",
+        "if table not in self._files:",
+        "if True:  # reopened, so emptied, for every batch",
+        ("tests/test_row_text.py",),
+    ),
+    Mutation(
+        "row-text-null-written-as-text",
+        "etl/row_text.py",
+        "NULL if value is None else value for value in record",
+        "value for value in record",
+        ("tests/test_row_text.py",),
+    ),
+    Mutation(
+        "row-text-separator-in-a-value-accepted",
+        "etl/row_text.py",
+        'if text.count(FIELD) != len(records) * (fields - 1) or "\\r" in text:',
+        'if "\\r" in text:',
+        ("tests/test_row_text.py",),
+    ),
 ]
 
 

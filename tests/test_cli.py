@@ -87,14 +87,14 @@ def test_failed_build_leaves_previous_database(tmp_path, monkeypatch):
     db = tmp_path / "f.duckdb"
     build([FICHAS_DIR], db)
     before = db.read_bytes()
-    real_insert = loader._bulk_insert
+    real_insert = loader._read_row_text
 
-    def insert_then_fail(con, table, rows):
-        real_insert(con, table, rows)
+    def insert_then_fail(con, table, path):
+        real_insert(con, table, path)
         if table == "clientes":
             raise OSError(28, "No queda espacio en el dispositivo")
 
-    monkeypatch.setattr(loader, "_bulk_insert", insert_then_fail)
+    monkeypatch.setattr(loader, "_read_row_text", insert_then_fail)
     with pytest.raises(WriteError, match=f"No se pudo escribir la base «{db}»: sin espacio en disco"):
         build([FICHAS_DIR], db, force=True)
     assert db.read_bytes() == before
