@@ -2,12 +2,13 @@
 
 import functools
 import re
+from itertools import chain
 from operator import itemgetter
 
 from etl.errors import FichaError
 from etl.model import WARNING, Cliente, Ficha, Link, Objetivo, Problem, Producto
-from etl.tables import Row, Table, header_cells, split_cells
-from etl.text import clean, fold, parse_flag, parse_links, parse_quantity
+from etl.tables import Table, header_cells, split_cells
+from etl.text import already_clean, clean, fold, parse_flag, parse_links, parse_quantity, short_text_cache
 
 LEY = "ley_organica"
 MISION = "mision"
@@ -47,11 +48,37 @@ def heading(line: str) -> str | None:
     stripped = line.strip()
     if not stripped or len(stripped) > 90 or "\t" in stripped or stripped[0].isdigit() or stripped[0] == "|":
         return None
-    folded = fold(stripped.strip(_HEADING_DECOR))
+    return _section_key(stripped.strip(_HEADING_DECOR))
+
+
+@functools.lru_cache(maxsize=1024)  # headings are spelled a handful of ways; keys are at most 90 characters
+def _section_key(text: str) -> str | None:
+    folded = fold(text)
     for key, pattern in _HEADINGS:
         if pattern.fullmatch(folded):
             return key
     return None
+
+
+@short_text_cache(maxsize=1024)  # fichas repeat their first lines: a year's title, a ministry's header row
+def _title_line(line: str) -> tuple[str, bool]:
+    """One of the first lines folded, and whether it holds the title or the period."""
+    folded = fold(line.strip(_HEADING_DECOR))
+    return folded, bool(_TITLE.search(folded) or _PERIOD.search(folded))
+
+
+@short_text_cache(maxsize=1024)  # a ministry's and a service's header rows repeat across fichas
+def _named_values(line: str) -> tuple[tuple[str, str], ...]:
+    """The (key, value) pairs a header block line names: `MINISTERIO<TAB>…<TAB>PARTIDA<TAB>09`, `Servicio: …`."""
+    cells = [cell for cell in split_cells(line) if cell]
+    if len(cells) == 1 and ":" in cells[0]:
+        cells = [part.strip() for part in cells[0].split(":", 1)]
+    pairs = []
+    for key_cell, value in zip(cells, cells[1:], strict=False):
+        key = _HEADER_KEYS.get(fold(key_cell.strip(_HEADING_DECOR)))
+        if key and fold(value) not in _HEADER_KEYS:
+            pairs.append((key, clean(value.strip("*"))))
+    return tuple(pairs)
 
 
 def parse(text: str) -> Ficha:
@@ -95,8 +122,8 @@ class _Parser:
         head = []
         end = 0
         for number, line in enumerate(self.lines[:MAX_TITLE_LINES]):
-            folded = fold(line.strip(_HEADING_DECOR))
-            if _TITLE.search(folded) or _PERIOD.search(folded) or (head and folded.startswith("(")):
+            folded, titled = _title_line(line)
+            if titled or (head and folded.startswith("(")):
                 head.append(folded)
                 end = number + 1
             elif head and folded:
@@ -121,15 +148,6 @@ class _Parser:
             self.warn("El título no indica el período «AÑO AAAA-AAAA».", None, 1)
         return int(form[2]), inicio, fin, end
 
-    def _header_pairs(self, line: str) -> None:
-        cells = [cell for cell in split_cells(line) if cell]
-        if len(cells) == 1 and ":" in cells[0]:
-            cells = [part.strip() for part in cells[0].split(":", 1)]
-        for key_cell, value in zip(cells, cells[1:], strict=False):
-            key = _HEADER_KEYS.get(fold(key_cell.strip(_HEADING_DECOR)))
-            if key and key not in self.header and fold(value) not in _HEADER_KEYS:
-                self.header[key] = clean(value.strip("*"))
-
     def _required(self, key: str, label: str) -> str:
         value = self.header.get(key, "")
         if not value:
@@ -149,30 +167,30 @@ class _Parser:
     def _body(self, start: int) -> None:
         section: str | None = None
         table: Table | None = None
-        for index in range(start, len(self.lines)):
-            line = self.lines[index]
+        for linea, line in enumerate(self.lines[start:], start + 1):
             stripped = line.strip()
             if not stripped:
                 if section in (LEY, MISION) and table is None:
                     self.texts.setdefault(section, [[]]).append([])
                 continue
-            linea = index + 1
-            # Most lines are numbered rows (`12<TAB>…`): no heading starts with a digit, and neither does a header's
-            # first cell (the line's first text, unless that cell is empty: no header either).
-            numbered = "0" <= stripped[0] <= "9"
+            # Most lines are numbered rows (`12<TAB>…`, `| 12 | …`): no heading starts with a digit or `|`, and no
+            # header's first cell (the line's first text, unless that cell is empty: no header either) with a digit.
+            first_text = stripped[1:].lstrip() if stripped[0] == "|" else stripped
+            numbered = "0" <= first_text[:1] <= "9"
             if not numbered and (key := heading(line)) is not None:
                 section, table = key, None
                 continue
             if section is None:
-                self._header_pairs(line)
+                for key, value in _named_values(line):
+                    self.header.setdefault(key, value)
                 continue
             if not numbered and (header := header_cells(line)) is not None and not (table and header == table.header):
-                kind = _table_kind(tuple(header), section)
+                kind = _table_kind(header, section)
                 wide = "\t" not in line and not line.strip().startswith("|")
                 table = Table(kind, header, linea, wide)
                 self.tables.setdefault(kind, []).append(table)
                 continue
-            if table is not None and table.add_line(line, linea):
+            if table is not None and table.add_line(line, linea, numbered):
                 continue
             if section in (LEY, MISION):
                 self.texts.setdefault(section, [[]])[-1].append(clean(line))
@@ -186,87 +204,88 @@ class _Parser:
     # -- records -------------------------------------------------------------------------------
 
     def _records(self, ficha: Ficha) -> None:
-        for kind in (MINISTERIALES, INSTITUCIONALES, PRODUCTOS, CLIENTES):
+        adders = {
+            MINISTERIALES: self._ministerial,
+            INSTITUCIONALES: self._institucional,
+            PRODUCTOS: self._producto,
+            CLIENTES: self._cliente,
+        }
+        for kind, add in adders.items():
             tables = self.tables.get(kind, [])
             if not tables:
                 self.warn("Sección sin tabla: no se encontraron filas.", kind)
             seen: set[int] = set()
             for table in tables:
-                roles = _roles(table.kind, tuple(table.header))
-                for row in table.rows:
-                    values = self._row_values(table, row, kind)
+                roles = _roles(kind, table.header)
+                width = len(table.header)
+                plain = already_clean(chain.from_iterable(cells for _, cells in table.rows))
+                for linea, cells in table.rows:
+                    values = cells if plain else list(map(clean, cells))
+                    if len(values) != width:
+                        values = self._fit(values, width, kind, linea)
                     numero = int(values[0].rstrip("."))
                     if numero in seen:
-                        self.warn(f"Número {numero} repetido; se conserva la primera fila.", kind, row.linea)
+                        self.warn(f"Número {numero} repetido; se conserva la primera fila.", kind, linea)
                         continue
                     seen.add(numero)
-                    values += _MISSING  # what `roles` reads for a column the table lacks
-                    self._record(ficha, kind, numero, roles(values), row.linea)
+                    add(ficha, numero, roles(values + _MISSING), linea)  # `_MISSING`: what a lacking column reads
 
-    def _row_values(self, table: Table, row: Row, kind: str) -> list[str]:
-        values = [clean(text) for text in row.texts()]
-        expected = len(table.header)
-        if len(values) > expected:
-            extra = [value for value in values[expected:] if value]
-            if extra:
+    def _fit(self, values: list[str], width: int, kind: str, linea: int) -> list[str]:
+        """A row's cells cut or padded to the header's `width`, with a warning unless only empty cells were cut."""
+        message = f"La fila tiene {len(values)} celdas y el encabezado {width}; "
+        if len(values) < width:
+            self.warn(message + "las faltantes quedan vacías.", kind, linea)
+            return values + [""] * (width - len(values))
+        if any(values[width:]):
+            self.warn(message + "se ignoran las sobrantes.", kind, linea)
+        return values[:width]
+
+    # One row's record from its cells in the order of `ROLES[kind]`, one method per kind of table.
+
+    def _ministerial(self, ficha: Ficha, numero: int, cells: tuple, linea: int) -> None:
+        ficha.objetivos_ministeriales.append(Objetivo(numero, cells[0], linea))
+
+    def _institucional(self, ficha: Ficha, numero: int, cells: tuple, linea: int) -> None:
+        descripcion, ministerio, productos = cells
+        ficha.objetivos_institucionales.append(Objetivo(numero, descripcion, linea))
+        self._links(INSTITUCIONALES, numero, linea, ministerio, ficha.objetivo_institucional_ministerial)
+        self._links(INSTITUCIONALES, numero, linea, productos, ficha.objetivo_institucional_producto)
+
+    def _producto(self, ficha: Ficha, numero: int, cells: tuple, linea: int) -> None:
+        nombre, descripcion, territorial, genero, clientes, subproductos, presupuesto = cells
+        flags = []
+        for value in (territorial, genero):
+            flags.append(flag := parse_flag(value))
+            if flag is None and value:
                 self.warn(
-                    f"La fila tiene {len(values)} celdas y el encabezado {expected}; se ignoran las sobrantes.",
-                    kind,
-                    row.linea,
-                )
-            values = values[:expected]
-        elif len(values) < expected:
-            self.warn(
-                f"La fila tiene {len(values)} celdas y el encabezado {expected}; las faltantes quedan vacías.",
-                kind,
-                row.linea,
-            )
-            values += [""] * (expected - len(values))
-        return values
-
-    def _record(self, ficha: Ficha, kind: str, numero: int, cells: tuple, linea: int) -> None:
-        """One row's record, from its cells in the order of `ROLES[kind]`."""
-        if kind == MINISTERIALES:
-            ficha.objetivos_ministeriales.append(Objetivo(numero, cells[0], linea))
-        elif kind == INSTITUCIONALES:
-            descripcion, ministerio, productos = cells
-            ficha.objetivos_institucionales.append(Objetivo(numero, descripcion, linea))
-            self._links(kind, numero, linea, ministerio, ficha.objetivo_institucional_ministerial)
-            self._links(kind, numero, linea, productos, ficha.objetivo_institucional_producto)
-        elif kind == PRODUCTOS:
-            nombre, descripcion, territorial, genero, clientes, subproductos, presupuesto = cells
-            flags = []
-            for value in (territorial, genero):
-                flags.append(flag := parse_flag(value))
-                if flag is None and value:
-                    self.warn(
-                        f"Valor «{value[:20]}» no es Sí ni No en el producto {numero}; queda como desconocido.",
-                        kind,
-                        linea,
-                    )
-            ficha.productos.append(
-                Producto(
-                    numero,
-                    nombre,
-                    descripcion,
-                    *flags,
+                    f"Valor «{value[:20]}» no es Sí ni No en el producto {numero}; queda como desconocido.",
+                    PRODUCTOS,
                     linea,
-                    subproductos=subproductos,
-                    presupuesto_miles=None if presupuesto is None else parse_quantity(presupuesto),
-                    presupuesto_texto=presupuesto,
                 )
+        ficha.productos.append(
+            Producto(
+                numero,
+                nombre,
+                descripcion,
+                *flags,
+                linea,
+                subproductos=subproductos,
+                presupuesto_miles=None if presupuesto is None else parse_quantity(presupuesto),
+                presupuesto_texto=presupuesto,
             )
-            self._links(kind, numero, linea, clientes, ficha.producto_cliente)
-        else:
-            descripcion, texto = cells
-            ficha.clientes.append(Cliente(numero, descripcion, parse_quantity(texto), texto, linea))
+        )
+        self._links(PRODUCTOS, numero, linea, clientes, ficha.producto_cliente)
+
+    def _cliente(self, ficha: Ficha, numero: int, cells: tuple, linea: int) -> None:
+        descripcion, texto = cells
+        ficha.clientes.append(Cliente(numero, descripcion, parse_quantity(texto), texto, linea))
 
     def _links(self, kind: str, numero: int, linea: int, text: str, target: list[Link]) -> None:
         """The numbers row `numero` cites in `text`, added to `target`; a warning for what is not a number."""
         numbers, unknown = parse_links(text)
         if unknown:
             self.warn(f"Vínculo no reconocido en la fila {numero}: «{', '.join(unknown)[:80]}».", kind, linea)
-        target.extend(Link(numero, destino, linea) for destino in numbers)
+        target += [Link(numero, destino, linea) for destino in numbers]
 
 
 @functools.lru_cache(maxsize=1024)  # fichas share a handful of headers
@@ -307,8 +326,9 @@ _ROLE_WORDS = {
 _PRODUCT_ONLY_COLUMNS = ("subproducto", "presupuesto")
 
 
-# The cells `_record` reads for each kind of table, in order. A column the table lacks reads as "", or as None for
-# the product columns whose absence differs from an empty cell (no budget column is not an empty budget).
+# The cells the record methods (`_ministerial`, ...) read for each kind of table, in order. A column the table lacks
+# reads as "", or as None for the product columns whose absence differs from an empty cell (no budget column is not an
+# empty budget).
 ROLES = {
     MINISTERIALES: ("descripcion",),
     INSTITUCIONALES: ("descripcion", "ministerio", "productos"),

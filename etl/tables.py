@@ -3,11 +3,10 @@
 import re
 from dataclasses import dataclass, field
 
-from etl.text import fold
+from etl.text import fold, short_text_cache
 
 _PIPE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 _WIDE_GAP = re.compile(r"\t| {2,}")
-_ROW_NUMBER = re.compile(r"\d{1,5}\.?")
 # Real tables have at most a dozen columns; past this many separators the rest of the line stays in the last cell,
 # so a line of millions of tabs costs one string, not millions.
 MAX_CELLS = 64
@@ -36,17 +35,28 @@ def is_pipe_rule(line: str) -> bool:
     return "--" in line and _PIPE_RULE.fullmatch(line.strip()) is not None
 
 
-def header_cells(line: str) -> list[str] | None:
+def header_cells(line: str) -> tuple[str, ...] | None:
     """Folded cells if `line` is a table header row (`Número<TAB>Descripción...`), else None."""
+    stripped = line.strip()
+    # The first cell must fold to a number column's name, and every name starts with `n` or `#`. Folding keeps an
+    # ASCII first character (lower-cased), so most rows and prose stop here. The first cell is empty when a tab
+    # comes before the line's text (no header either), and a pipe row's first cell comes after its `|`.
+    if stripped[:1].isascii() and stripped[:1] not in "nN#|":
+        return None
+    return _header_row(line)
+
+
+@short_text_cache(maxsize=1024)  # fichas share a handful of header rows
+def _header_row(line: str) -> tuple[str, ...] | None:
+    """`header_cells` for a line that may be a header."""
     # Tab and pipe lines split the same either way; any other line is one cell unless split at wide gaps.
     wide = "\t" not in line and not line.strip().startswith("|")
-    # Most lines are rows (`12<TAB>...`, whose digits never fold to a column name) or prose: look at the first cell
-    # alone, and split and fold the whole line only when it names the number column.
+    # Look at the first cell alone, and split and fold the whole line only when it names the number column.
     first = split_cells(line, wide, 1)[0]
     if first.isdigit() or _too_long_for_a_name(first) or fold(first).rstrip(":") not in NUMBER_COLUMNS:
         return None
     cells = split_cells(line, wide)
-    return [fold(cell) for cell in cells] if len(cells) >= 2 else None
+    return tuple(map(fold, cells)) if len(cells) >= 2 else None
 
 
 def _too_long_for_a_name(cell: str) -> bool:
@@ -58,14 +68,9 @@ def _too_long_for_a_name(cell: str) -> bool:
     )
 
 
-@dataclass
-class Row:
-    linea: int
-    cells: list[list[str]]
-
-    def texts(self) -> list[str]:
-        # Most cells sit on one line: skip the join for them.
-        return [parts[0] if len(parts) == 1 else " ".join(part for part in parts if part) for parts in self.cells]
+# One numbered row: the line it starts on and its cells' texts (a wrapped cell's pieces joined by a space). A plain
+# tuple: a ficha has dozens of rows, and a named tuple costs a Python call to build.
+Row = tuple[int, list[str]]
 
 
 @dataclass
@@ -74,26 +79,28 @@ class Table:
     a line that does not start a new numbered row continues the open cell."""
 
     kind: str
-    header: list[str]
+    header: tuple[str, ...]
     header_line: int
     wide_gaps: bool = False
     rows: list[Row] = field(default_factory=list)
 
-    def add_line(self, line: str, linea: int) -> bool:
-        """Take one non-blank line; False when the line is not part of this table."""
-        if is_pipe_rule(line):
+    def add_line(self, line: str, linea: int, numbered: bool) -> bool:
+        """Take one non-blank line; False when the line is not part of this table.
+
+        A `numbered` line (its text, after a pipe row's `|`, starts with an ASCII digit) is no pipe rule, and no
+        repeated header either: its first cell is empty or folds to text starting with that digit, never to a number
+        column's name."""
+        if not numbered and is_pipe_rule(line):
             return True
         cells = split_cells(line, self.wide_gaps)
-        if self._is_header(cells):
+        if not numbered and self._is_header(cells):
             return True  # header repeated after a page break
-        open_row = self.rows[-1] if self.rows else None
-        if self._starts_row(cells, open_row):
-            self.rows.append(Row(linea, [[cell] for cell in cells]))
+        if self._starts_row(cells):
+            self.rows.append((linea, cells))
             return True
-        if open_row is None:
+        if not self.rows:
             return False
-        open_row.cells[-1].append(cells[0])
-        open_row.cells.extend([cell] for cell in cells[1:])
+        _continue(self.rows[-1][1], cells)
         return True
 
     def _is_header(self, cells: list[str]) -> bool:
@@ -102,12 +109,21 @@ class Table:
             return False
         return all(fold(c) == h for c, h in zip(cells, self.header, strict=True))
 
-    def _starts_row(self, cells: list[str], open_row: Row | None) -> bool:
-        if len(cells) < 2 or not _ROW_NUMBER.fullmatch(cells[0]):
+    def _starts_row(self, cells: list[str]) -> bool:
+        number = cells[0].removesuffix(".")
+        if len(cells) < 2 or not (number.isdecimal() and len(number) <= 5):  # `12` or `12.`: up to five digits
             return False
-        if open_row is None or len(open_row.cells) >= len(self.header):
+        if not self.rows or len(open_cells := self.rows[-1][1]) >= len(self.header):
             return True
         # The open row is short: a numbered line still starts a new row when merging it would overflow.
-        previous = open_row.cells[0][0].rstrip(".")
-        is_next = previous.isdigit() and int(cells[0].rstrip(".")) == int(previous) + 1
-        return is_next and len(open_row.cells) + len(cells) - 1 > len(self.header)
+        previous = open_cells[0].rstrip(".")
+        is_next = previous.isdigit() and int(number) == int(previous) + 1
+        return is_next and len(open_cells) + len(cells) - 1 > len(self.header)
+
+
+def _continue(open_cells: list[str], cells: list[str]) -> None:
+    """A wrapped line: its first cell goes on the open row's last cell (after a space, if both have text); the rest
+    are the row's next cells."""
+    if piece := cells[0]:
+        open_cells[-1] = f"{open_cells[-1]} {piece}" if open_cells[-1] else piece
+    open_cells += cells[1:]

@@ -3,10 +3,13 @@
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from etl.errors import FichaError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # what `_CONTROL` matches
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
 _LINK_SEPARATORS = re.compile(r"\s*(?:,|;|/|\by\b|\be\b)\s*")
@@ -29,6 +32,27 @@ _INVISIBLE = dict.fromkeys(
 )
 
 
+SHORT_TEXT = 200  # characters: headings, title lines, column names, link and flag cells are shorter
+T = TypeVar("T")
+
+
+def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """An lru cache for a function of one text, kept for short texts only: the texts that repeat across fichas are
+    short, and a cache must not keep the megabyte lines of hostile files alive."""
+
+    def decorate(function: Callable[[str], T]) -> Callable[[str], T]:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def call(text: str) -> T:
+            return cached(text) if len(text) <= SHORT_TEXT else function(text)
+
+        call.cache_info = cached.cache_info
+        return call
+
+    return decorate
+
+
 def decode(raw: bytes) -> str:
     """Decode a ficha export: UTF-8 (with or without BOM), else Windows-1252, else Latin-1.
 
@@ -45,7 +69,10 @@ def decode(raw: bytes) -> str:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
-    if len(_CONTROL.findall(text[:4096])) > 16:
+    # UTF-8, Windows-1252 and Latin-1 decode a byte below 0x80 to the same character, and nothing else to one: a
+    # file without control bytes (most) has no control characters to count, and deleting none of them is quick.
+    has_control = len(raw.translate(None, _CONTROL_BYTES)) < len(raw)
+    if has_control and len(_CONTROL.findall(text[:4096])) > 16:
         raise FichaError("El archivo es binario (demasiados caracteres de control), no un texto de ficha.")
     if "\r" in text:  # the search for a two-character "\r\n" is slow; most exports have no "\r" at all
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -87,6 +114,19 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def already_clean(cells: Iterable[str]) -> bool:
+    """Whether `clean` leaves each of these stripped cells as it is (printable, single-spaced, NFC), checked on all of
+    them at once: a ficha's tables seldom hold a cell that needs cleaning.
+
+    Joined by `|`, the cells are all that exactly when the joined text is: `|` is a space-free printable character
+    that composes with nothing and is in no other character's decomposition, so normalization never crosses it.
+    """
+    joined = "|".join(cells)
+    return (
+        joined.isprintable() and "  " not in joined and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
+    )
+
+
 def parse_quantity(text: str) -> int | None:
     """`13.331` -> 13331 and `19.458.310` -> 19458310 (Chilean thousands); anything else -> None.
 
@@ -102,14 +142,15 @@ def parse_quantity(text: str) -> int | None:
     return number if number < MAX_BIGINT else None
 
 
-def parse_links(text: str) -> tuple[list[int], list[str]]:
-    """`1, 2 y 3` -> ([1, 2, 3], []); returns the numbers and the pieces that are not numbers.
+@short_text_cache(maxsize=4096)  # link cells repeat: `1`, `1, 2`, `No se vincula`
+def parse_links(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """`1, 2 y 3` -> ((1, 2, 3), ()); returns the numbers and the pieces that are not numbers.
 
     `No se vincula`, `-` or an empty cell mean no link at all.
     """
     value = fold(text).rstrip(".")
     if value in _NO_LINK:
-        return [], []
+        return (), ()
     numbers: list[int] = []
     unknown: list[str] = []
     # Most cells are digits and commas (`1, 2`): splitting at the commas alone gives the same pieces, faster.
@@ -128,9 +169,10 @@ def parse_links(text: str) -> tuple[list[int], list[str]]:
                 unknown.append(piece)
         else:
             unknown.append(piece)
-    return list(dict.fromkeys(numbers)), unknown
+    return tuple(dict.fromkeys(numbers)), tuple(unknown)
 
 
+@short_text_cache(maxsize=256)  # flag cells are a handful of spellings of yes and no
 def parse_flag(text: str) -> bool | None:
     """`Si`/`Sí`/`SI` -> True, `No`/`NO` -> False, empty or anything else -> None (unknown)."""
     value = fold(text).rstrip(".")

@@ -25,6 +25,7 @@ Producto Estratégico\tIndicador\tFórmula
         (b"   \n\n", "vacío"),
         (b"\x00" * 64, "binario"),
         (bytes(range(256)) * 8, "binario"),
+        (bytes(range(1, 32)) * 8, "demasiados caracteres de control"),
         (FORMULARIO_H.encode(), "Formulario H"),
         ("Una carta cualquiera.\nSin título de ficha.".encode(), "No es una Ficha"),
     ],
@@ -130,3 +131,19 @@ def test_a_line_of_a_million_tabs_is_one_row_with_a_warning(huasco_text):
     )
     assert [c.descripcion for c in ficha.clientes][0] == "Estudiantes"
     assert any("La fila tiene 65 celdas y el encabezado 3" in p.mensaje for p in ficha.problemas)
+
+
+def test_a_row_wider_or_narrower_than_its_header_warns_unless_only_empty_cells_are_cut(huasco_text):
+    row = "1\tEstudiantes de los establecimientos educacionales del territorio\t13.331"
+    cliente = parse(huasco_text).clientes[0]
+    for edited, warning in [
+        (row + "\t\t", None),
+        (row + "\t\tsobra", "La fila tiene 5 celdas y el encabezado 3; se ignoran las sobrantes."),
+        (
+            "1\tEstudiantes de los establecimientos educacionales del territorio",
+            "La fila tiene 2 celdas y el encabezado 3; las faltantes quedan vacías.",
+        ),
+    ]:
+        ficha = parse(huasco_text.replace(row, edited))
+        assert [(p.linea, p.mensaje) for p in ficha.problemas] == ([(cliente.linea, warning)] if warning else [])
+        assert ficha.clientes[0].descripcion == cliente.descripcion

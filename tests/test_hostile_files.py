@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from helpers import HUASCO, LOS_LAGOS, ROOT, drop_root_read_override, query
 
+from etl.text import SHORT_TEXT, parse_links
+
 TIMEOUT = 90  # seconds; the build below takes about 5 (parsing the 50 MB file as a ficha would add 15 or more)
 # Peak memory: about 310 MB here (230 MB of it DuckDB and pandas); parsing the 50 MB file as a ficha takes 720-850 MB.
 MAX_RSS_MB = 512
@@ -239,3 +241,14 @@ def test_unreadable_file_really_is_unreadable_to_the_build(tmp_path):
     probe = [*drop_root_read_override(), sys.executable, "-c", f"open({str(secret)!r}).read()"]
     result = subprocess.run(probe, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "PermissionError" in result.stderr
+
+
+def test_the_parser_keeps_short_texts_only():
+    """The parser remembers texts that repeat across fichas (link cells, header rows), all short; a hostile file's
+    long cells are parsed as well, and not kept."""
+    long_cell = ", ".join(["1", "2"] * SHORT_TEXT)
+    before = parse_links.cache_info()
+    assert parse_links(long_cell) == parse_links(long_cell) == ((1, 2), ())
+    assert (parse_links.cache_info().hits, parse_links.cache_info().currsize) == (before.hits, before.currsize)
+    assert parse_links("1, 2, 3 y 4") == parse_links("1, 2, 3 y 4") == ((1, 2, 3, 4), ())
+    assert parse_links.cache_info().hits > before.hits

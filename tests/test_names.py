@@ -11,6 +11,7 @@ import pytest
 from helpers import HUASCO, ROOT, query, read_text
 
 from etl.build import build
+from etl.parser import parse
 from etl.reference import PARTIDAS_CSV, official_name, partidas
 from etl.text import clean
 
@@ -55,6 +56,23 @@ def test_clean_stores_nfc_without_invisible_or_doubled_spaces(written):
 def test_clean_keeps_plain_text_and_drops_bidi_controls():
     assert clean("  Servicio de Salud Araucanía Sur ") == "Servicio de Salud Araucanía Sur"
     assert clean("abc\u202edef\u2066") == "abcdef"
+
+
+@pytest.mark.parametrize("written", SPELLINGS)
+def test_table_cells_are_stored_clean(written, huasco_text):
+    """Rows are checked for cleaning a table at a time; one odd cell still gets the whole `clean`."""
+    row = "1\tEstudiantes de los establecimientos educacionales del territorio\t13.331"
+    ficha = parse(huasco_text.replace(row, f"1\t{written}\t13.331"))
+    assert ficha.clientes[0].descripcion == SPELLINGS[written]
+    assert ficha.clientes[1] == parse(huasco_text).clientes[1]
+
+
+def test_cells_joined_by_a_pipe_normalize_apart():
+    """Why one check of a table's cells joined by `|` says whether each cell is NFC (etl/text.py `already_clean`):
+    `|` is a starter that no character decomposes into, so normalization neither composes nor reorders across it."""
+    assert unicodedata.combining("|") == 0
+    decompositions = (unicodedata.decomposition(chr(code)) for code in range(0x110000))
+    assert not any("007C" in mapping.split() for mapping in decompositions if mapping and mapping[0] != "<")
 
 
 def test_every_spelling_gives_one_official_name(folder, tmp_path):
