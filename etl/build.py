@@ -6,10 +6,13 @@ nor the parser is imported: the manifest beside the database says so, and only f
 are hashed again.
 """
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -27,6 +30,7 @@ from etl.sources import SUFFIXES, Identity, Source, UsageError, discover, displa
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CHUNK_FILES = 32
 # Up to this many files to parse, a rebuild starts from a copy of the previous database and prunes it (cheap, and
 # their rows fit in memory); with more, it copies the unchanged rows into a new file.
@@ -308,7 +312,7 @@ def _parsers(files: int) -> Iterator[ProcessPoolExecutor | None]:
     import etl.rows  # noqa: F401  (imported once, before the fork, rather than in every worker)
 
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),))
     pool.submit(int)  # the workers are forked at the first task: now, before the caller imports DuckDB
     try:
         yield pool
@@ -347,10 +351,23 @@ def _parse_all(items: list[Input], pool: ProcessPoolExecutor | None) -> Iterator
         yield result
 
 
-def _worker_start() -> None:
-    """Collect a worker's own garbage, but never walk what it inherited: that would copy the parent's pages."""
+def _worker_start(parent: int) -> None:
+    """End with the build, and collect the worker's own garbage but never walk what it inherited (that would copy
+    the parent's pages)."""
+    _end_with(parent)
     gc.freeze()
     gc.enable()
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel kill this worker when the build's process ends, even by SIGKILL (the OOM killer, say):
+    otherwise the worker would wait for files forever, holding the build's lock, which it inherited across the
+    fork, so that every later build would wait for it. Linux only (`prctl`); elsewhere a worker ends with its
+    queue."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build ended before the request above: nobody is left to send the signal
+        os._exit(0)
 
 
 def _handed_over(item: Input) -> Source | Path:

@@ -389,6 +389,13 @@ MUTATIONS += [
         "return record",
         ("tests/test_incremental.py",),
     ),
+    Mutation(
+        "parsers-outlive-a-killed-build",
+        "etl/build.py",
+        "ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)",
+        "pass",
+        ("tests/test_killed_builds.py",),
+    ),
     # Rows as text (etl/row_text.py): values arrive as parsed, and a value that would break the format is refused.
     Mutation(
         "row-text-line-breaks-not-restored",
