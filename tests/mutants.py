@@ -414,16 +414,23 @@ MUTATIONS += [
     Mutation(
         "row-text-null-written-as-text",
         "etl/row_text.py",
-        "NULL if value is None else value for value in record",
-        "value for value in record",
+        "NULL if value is None else value for value in values",
+        "value for value in values",
         ("tests/test_row_text.py",),
     ),
     Mutation(
         "row-text-separator-in-a-value-accepted",
         "etl/row_text.py",
-        'if text.count(FIELD) != len(records) * (fields - 1) or "\\r" in text:',
-        'if "\\r" in text:',
+        "if _separators(data) != written:",
+        "if False:",
         ("tests/test_row_text.py",),
+    ),
+    Mutation(
+        "row-text-separator-beside-a-line-break-accepted",
+        "etl/row_text.py",
+        "if not line_breaks or _separators(data) != written + line_breaks:",
+        "if not line_breaks:",
+        ("tests/test_row_text.py", "-k", "refused"),
     ),
 ]
 
