@@ -2,7 +2,6 @@
 file."""
 
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import duckdb
-import numpy as np
 
 from etl import row_text
 from etl.errors import IntegrityError
@@ -144,8 +142,6 @@ LINKS = [
     (("producto_cliente", ("ficha_id", "cliente")), ("clientes", ("ficha_id", "numero"))),
     (("archivos", ("ficha_id",)), ("fichas", ("ficha_id",))),
 ]  # fmt: skip
-# Columns SCHEMA_SQL declares bigint: counts and amounts, which may pass the 32-bit range.
-BIGINT_COLUMNS = frozenset(re.findall(r"^\s*(\w+) bigint", SCHEMA_SQL, re.MULTILINE))
 FILE_TABLES = ("problemas", "archivos")  # rows per input file; every other table with ficha_id holds a ficha's rows
 FINGERPRINT = "huella"
 ETL_VERSION_KEY = "version_etl"
@@ -241,6 +237,8 @@ def write_database(
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, db_path)
+    except row_text.RowTextError as error:  # a file's problem or name with a control character: a bug of ours
+        raise IntegrityError(db_path, str(error)) from None
     finally:
         row_texts.close()
         for leftover in (temporary, temporary.with_name(temporary.name + ".wal"), *row_texts.paths.values()):
@@ -251,8 +249,8 @@ def write_database(
 def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], row_texts: "_RowTexts") -> tuple[list[str], list[str]]:
     """Load the fates' rows; return the fichas and files whose rows come from the previous database.
 
-    While the parsers run, a batch at a time: the problems and `archivos` are inserted, and the rows of the parsed
-    fichas are appended to `row_texts`. Once every file is parsed, DuckDB reads those texts, a table per core at
+    While the parsers run, a batch at a time, the rows of the parsed fichas, the problems and `archivos` are
+    appended to `row_texts`. Once every file is parsed, DuckDB reads those texts, a table per core at
     once: one thread per statement reads a text faster than several do.
 
     (Inserting the texts while the parsers run, each time followed by a checkpoint, shortened the build's end but
@@ -264,7 +262,7 @@ def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], row_texts: "_Ro
         copied = _load_batches(con, fates, row_texts)
         row_texts.close()
         with ThreadPoolExecutor(cores) as pool:
-            list(pool.map(lambda table: _insert_row_text(_cursor(con), table, row_texts), ROW_TEXT_TABLES))
+            list(pool.map(lambda table: _insert_row_text(_cursor(con), table, row_texts), row_texts.paths))
     finally:
         con.execute("reset threads")
     return copied
@@ -275,14 +273,11 @@ def _load_batches(
 ) -> tuple[list[str], list[str]]:
     copied_fichas, copied_files = [], []
     for batch in batched(fates, BATCH_FICHAS, weight=lambda fate: fate.parsed is not None):
-        parsed = [fate.parsed for fate in batch if fate.parsed is not None]
-        row_texts.append([item.rows for item in parsed])
-        rows = {
-            "problemas": [problem for fate in batch for problem in fate.problemas],
-            "archivos": [fate.archivo for fate in batch],
+        files = {
+            "problemas": row_text.encode([problem for fate in batch for problem in fate.problemas]),
+            "archivos": row_text.encode([fate.archivo for fate in batch]),
         }
-        for table, table_rows in rows.items():
-            _bulk_insert(con, table, transposed(table_rows, len(COLUMNS[table])))
+        row_texts.append([fate.parsed.rows for fate in batch if fate.parsed is not None] + [files])
         fichas, files = _copied(batch)
         copied_fichas += fichas
         copied_files += files
@@ -290,18 +285,20 @@ def _load_batches(
 
 
 class _RowTexts:
-    """The rows of parsed fichas as text (`etl.row_text`), a file per table beside the temporary database (named
-    after it, so `remove_stale_temporaries` finds what a killed build left)."""
+    """Rows as text (`etl.row_text`), a file per table beside the temporary database (named after it, so
+    `remove_stale_temporaries` finds what a killed build left)."""
 
     def __init__(self, temporary: Path):
-        self.paths = {table: temporary.with_name(f"{temporary.name}.{table}") for table in ROW_TEXT_TABLES}
+        self.paths = {
+            table: temporary.with_name(f"{temporary.name}.{table}") for table in (*ROW_TEXT_TABLES, *FILE_TABLES)
+        }
         self.line_breaks: set[str] = set()  # tables with a value that has line breaks
         self._files: dict[str, BinaryIO] = {}
 
-    def append(self, fichas: list[dict[str, bytes]]) -> None:
-        """Append the rows of these fichas (each one's text per table), one write per table."""
+    def append(self, texts: list[dict[str, bytes]]) -> None:
+        """Append these texts of rows (each a text per table, for some of the tables), one write per table."""
         for table, path in self.paths.items():
-            if text := b"".join([rows[table] for rows in fichas]):
+            if text := b"".join([rows[table] for rows in texts if table in rows]):
                 if table not in self._files:
                     self._files[table] = path.open("wb")
                 self._files[table].write(text)
@@ -370,13 +367,25 @@ def _prune(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) 
 @contextmanager
 def _copies_registered(con: duckdb.DuckDBPyConnection, fichas: list[str], files: list[str]) -> Iterator[None]:
     """`copied_fichas` (ficha_id) and `copied_files` (archivo): what comes from the previous database."""
-    con.register("copied_fichas", _staging(("ficha_id",), [fichas]))
-    con.register("copied_files", _staging(("archivo",), [files]))
+    with _listed(
+        con, {"copied_fichas": {"ficha_id": ("varchar", fichas)}, "copied_files": {"archivo": ("varchar", files)}}
+    ):
+        yield
+
+
+@contextmanager
+def _listed(con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, tuple[str, list]]]) -> Iterator[None]:
+    """Temporary tables made of Python lists: for each table, a list per column with its SQL type, passed as
+    parameters (no NumPy, pandas or pyarrow in the build: importing any of them would cost more than the load)."""
+    for name, columns in tables.items():
+        values = ", ".join(f"unnest(${column}::{kind}[]) as {column}" for column, (kind, _) in columns.items())
+        con.execute(f"create temp table {name} as select {values}",  # identifiers and types from this module
+                    {column: items for column, (_, items) in columns.items()})  # fmt: skip
     try:
         yield
     finally:
-        con.unregister("copied_fichas")
-        con.unregister("copied_files")
+        for name in tables:
+            con.execute(f"drop table if exists temp.{name}")
 
 
 def _ficha_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -439,36 +448,6 @@ def transposed(rows: list[tuple], width: int) -> list[list]:
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
-def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[list]) -> None:
-    if not columns[0]:
-        return
-    names = COLUMNS[table]
-    con.register("staging", _staging(names, columns))
-    try:
-        column_list = ", ".join(names)  # identifiers from COLUMNS, never from input
-        con.execute(f"insert into {table} ({column_list}) select {column_list} from staging")
-    finally:
-        con.unregister("staging")
-
-
-def _staging(names: tuple[str, ...], columns: list[list]) -> dict[str, np.ndarray]:
-    """Columns as NumPy arrays, which DuckDB scans as a table without pyarrow or pandas (importing either would cost
-    the build more than the whole load).
-
-    Text, numbers and booleans go as Python objects (None is NULL), and DuckDB infers each column's type from a
-    sample of its values; whole numbers that may pass the 32-bit range (BIGINT_COLUMNS) go as 64-bit integers with
-    a mask, so that a sample of small ones never decides a type too narrow for a larger one further down."""
-    staged = {}
-    for name, values in zip(names, columns, strict=True):
-        if name in BIGINT_COLUMNS:
-            missing = [value is None for value in values]
-            numbers = np.array([0 if value is None else value for value in values], dtype=np.int64)
-            staged[name] = np.ma.MaskedArray(numbers, mask=missing)
-        else:
-            staged[name] = np.array(values, dtype=object)
-    return staged
-
-
 # Names that depend on other fichas, set once every ficha is in, over the whole table (so an incremental build that
 # keeps earlier fichas gets them right too). `referencia_partidas` is data/partidas.csv, registered by derive_names.
 DERIVE_NAMES_SQL = """
@@ -508,13 +487,16 @@ def derive_names(con: duckdb.DuckDBPyConnection) -> None:
         for partida, written in spellings
         if (official := equivalent_official(partida, written)) is not None
     ]
-    con.register("referencia_partidas", _staging(Partida._fields, transposed(list(partidas()), len(Partida._fields))))
-    con.register("equivalentes", _staging(("partida", "ministerio", "oficial"), transposed(equivalents, 3)))
-    try:
+    partida, desde, hasta, ministerio = transposed(list(partidas()), len(Partida._fields))
+    written, spelled, official = transposed(equivalents, 3)
+    tables = {
+        "referencia_partidas": {"partida": ("varchar", partida), "desde": ("integer", desde),
+                                "hasta": ("integer", hasta), "ministerio": ("varchar", ministerio)},
+        "equivalentes": {"partida": ("varchar", written), "ministerio": ("varchar", spelled),
+                         "oficial": ("varchar", official)},
+    }  # fmt: skip
+    with _listed(con, tables):
         con.execute(DERIVE_NAMES_SQL)
-    finally:
-        con.unregister("referencia_partidas")
-        con.unregister("equivalentes")
 
 
 def remove_stale_temporaries(db_path: Path) -> None:
