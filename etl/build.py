@@ -309,6 +309,7 @@ def _parsers(files: int) -> Iterator[ProcessPoolExecutor | None]:
 
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    pool.submit(int)  # the workers are forked at the first task: now, before the caller imports DuckDB
     try:
         yield pool
     finally:
