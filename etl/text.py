@@ -9,6 +9,7 @@ from typing import TypeVar
 from etl.errors import FichaError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNPRINTABLE_LATIN1 = bytes(c for c in range(256) if not chr(c).isprintable())
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # what `_CONTROL` matches
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
@@ -122,9 +123,15 @@ def already_clean(cells: Iterable[str]) -> bool:
     that composes with nothing and is in no other character's decomposition, so normalization never crosses it.
     """
     joined = "|".join(cells)
-    return (
-        joined.isprintable() and "  " not in joined and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
-    )
+    if "  " in joined:
+        return False
+    try:
+        latin1 = joined.encode("latin-1")
+    except UnicodeEncodeError:  # a character past Latin-1 (a dash, a curly quote): the slow checks
+        return joined.isprintable() and unicodedata.is_normalized("NFC", joined)
+    # Latin-1 text is NFC (no character of it decomposes canonically or composes with another), and deleting its
+    # few unprintable bytes is quicker than asking each character whether it is printable.
+    return len(latin1.translate(None, _UNPRINTABLE_LATIN1)) == len(latin1)
 
 
 def parse_quantity(text: str) -> int | None:

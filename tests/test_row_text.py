@@ -42,7 +42,11 @@ def test_every_value_reaches_the_database_as_the_parser_made_it(tmp_path, monkey
     assert query(db, "select count(distinct aplica_enfoque_genero) from productos")[0][0] == 2
 
 
-@pytest.mark.parametrize("value", ["a\x1fb", "\x1e", "a\x1db", "a\rb"], ids=["field", "null", "line-break", "cr"])
+@pytest.mark.parametrize(
+    "value",
+    ["a\x1fb", "\x1e", "a\x1db", "a\rb", "a\nb\x1fc"],
+    ids=["field", "null", "line-break", "cr", "field-and-lines"],
+)
 def test_a_value_holding_a_separator_is_refused(value):
     with pytest.raises(RowTextError):
         encode([(1, value)], prefix="2021-09-21")
