@@ -6,6 +6,7 @@ import os
 import re
 import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,16 +69,16 @@ def discover(paths: list[Path]) -> list[Path]:
     Sorted by absolute path, so the order (and which of two duplicates is kept) never depends on the working
     directory; a file named twice (relative and absolute, or by a folder and by itself) is listed once.
     """
-    found: dict[str, Path] = {}
+    found: dict[str, str] = {}  # plain strings until the end: a Path per file was most of the walk's time
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"No existe la ruta «{path}».")
-        for file in _walk(path) if path.is_dir() else [path]:
+        for file in _walk(path) if path.is_dir() else [os.fspath(path)]:
             found.setdefault(absolute_name(file), file)
-    return [found[name] for name in sorted(found)]
+    return [Path(found[name]) for name in sorted(found)]
 
 
-def absolute_name(path: Path) -> str:
+def absolute_name(path: Path | str) -> str:
     """The file's absolute path, normalised but with symlinks kept: the same from any working directory."""
     return os.path.abspath(path)
 
@@ -101,8 +102,8 @@ def _settled(info: os.stat_result) -> Identity | None:
     return _identity(info)
 
 
-def _walk(folder: Path):
-    """Depth first with a stack, not recursion (os.walk recurses in Python 3.11: a deep enough tree crashed it)."""
+def _walk(folder: Path) -> Iterator[str]:
+    """The files' paths, as strings. Depth first with a stack, not recursion (os.walk recurses in Python 3.11: a deep enough tree crashed it)."""
     seen: set[tuple[int, int]] = set()
     pending = [str(folder)]
     while pending:
@@ -116,14 +117,14 @@ def _walk(folder: Path):
             with os.scandir(root) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
-            yield Path(root)  # a folder that cannot be listed may hide fichas: `read` names it with the reason
+            yield root  # a folder that cannot be listed may hide fichas: `read` names it with the reason
             continue
         folders = []
         for entry in entries:
             if _is_folder(entry):
                 folders.append(entry.path)
             elif os.path.splitext(entry.name)[1].lower() in SUFFIXES:  # as Path.suffix, without a Path per file
-                yield Path(entry.path)
+                yield entry.path
         pending.extend(reversed(folders))
 
 
