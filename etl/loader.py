@@ -225,8 +225,11 @@ def write_database(
             copied = _load(con, fates, row_texts)
             if previous is not None and not pruned:
                 _copy_previous(con, previous, *copied)
-            derive_names(con)  # over every ficha, copied or parsed: they depend on each other
-            check_integrity(con, db_path)
+            # The checks read while the names are written: neither needs the other, so they run at once.
+            with ThreadPoolExecutor(1) as checker:
+                checked = checker.submit(_closing, _cursor(con), check_integrity, db_path)
+                derive_names(con)  # over every ficha, copied or parsed: they depend on each other
+                checked.result()
             built = datetime.now(UTC).isoformat(timespec="seconds")
             con.executemany(
                 "insert into metadatos values (?, ?)",
@@ -262,7 +265,8 @@ def _load(con: duckdb.DuckDBPyConnection, fates: Iterable[Fate], row_texts: "_Ro
         copied = _load_batches(con, fates, row_texts)
         row_texts.close()
         with ThreadPoolExecutor(cores) as pool:
-            list(pool.map(lambda table: _insert_row_text(_cursor(con), table, row_texts), row_texts.paths))
+            cursors = {table: _cursor(con) for table in row_texts.paths}  # made here: `con` is this thread's
+            list(pool.map(lambda table: _closing(cursors[table], _insert_row_text, table, row_texts), cursors))
     finally:
         con.execute("reset threads")
     return copied
@@ -317,11 +321,16 @@ def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cursor
 
 
-def _insert_row_text(cursor: duckdb.DuckDBPyConnection, table: str, row_texts: _RowTexts) -> None:
+def _closing(cursor: duckdb.DuckDBPyConnection, work: Callable, *args):
+    """`work(cursor, *args)`, run by another thread, then the cursor closed."""
+    with cursor:
+        return work(cursor, *args)
+
+
+def _insert_row_text(con: duckdb.DuckDBPyConnection, table: str, row_texts: _RowTexts) -> None:
     """Insert the rows `row_texts` wrote for `table`, if any, read by DuckDB's CSV reader with the table's types."""
-    with cursor as con:
-        if (path := row_texts.paths[table]).exists():
-            _read_row_text(con, table, path, table in row_texts.line_breaks)
+    if (path := row_texts.paths[table]).exists():
+        _read_row_text(con, table, path, table in row_texts.line_breaks)
 
 
 def _read_row_text(con: duckdb.DuckDBPyConnection, table: str, path: Path, line_breaks: bool) -> None:
