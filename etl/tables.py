@@ -95,12 +95,19 @@ class Table:
         cells = split_cells(line, self.wide_gaps)
         if not numbered and self._is_header(cells):
             return True  # header repeated after a page break
-        if self._starts_row(cells):
-            self.rows.append((linea, cells))
+        rows = self.rows
+        number = cells[0].removesuffix(".")
+        # A row starts with its number, `12` or `12.` (up to five digits), and a second cell, unless the open row is
+        # short of the header's cells and the line does not overflow it (see `_overflows`).
+        numbers_a_row = len(cells) >= 2 and number.isdecimal() and len(number) <= 5
+        if numbers_a_row and (
+            not rows or len(rows[-1][1]) >= len(self.header) or self._overflows(rows[-1][1], number, cells)
+        ):
+            rows.append((linea, cells))
             return True
-        if not self.rows:
+        if not rows:
             return False
-        _continue(self.rows[-1][1], cells)
+        _continue(rows[-1][1], cells)
         return True
 
     def _is_header(self, cells: list[str]) -> bool:
@@ -109,13 +116,9 @@ class Table:
             return False
         return all(fold(c) == h for c, h in zip(cells, self.header, strict=True))
 
-    def _starts_row(self, cells: list[str]) -> bool:
-        number = cells[0].removesuffix(".")
-        if len(cells) < 2 or not (number.isdecimal() and len(number) <= 5):  # `12` or `12.`: up to five digits
-            return False
-        if not self.rows or len(open_cells := self.rows[-1][1]) >= len(self.header):
-            return True
-        # The open row is short: a numbered line still starts a new row when merging it would overflow.
+    def _overflows(self, open_cells: list[str], number: str, cells: list[str]) -> bool:
+        """Whether a numbered line starts a new row after a short open row: when it numbers the next row and merging
+        it would give the open row more cells than the header."""
         previous = open_cells[0].rstrip(".")
         is_next = previous.isdigit() and int(number) == int(previous) + 1
         return is_next and len(open_cells) + len(cells) - 1 > len(self.header)

@@ -38,20 +38,34 @@ T = TypeVar("T")
 
 
 def short_text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
-    """An lru cache for a function of one text, kept for short texts only: the texts that repeat across fichas are
-    short, and a cache must not keep the megabyte lines of hostile files alive."""
+    """A cache for a function of one text, kept for short texts only: the texts that repeat across fichas are short,
+    and a cache must not keep the megabyte lines of hostile files alive.
+
+    The cached function is the cache's own `__getitem__`: a text seen before costs one dict lookup in C, without the
+    Python call an lru cache behind a length check costs (a ficha asks a few dozen times). The cache empties itself
+    when full: the texts that repeat come back at once."""
 
     def decorate(function: Callable[[str], T]) -> Callable[[str], T]:
-        cached = functools.lru_cache(maxsize=maxsize)(function)
-
-        @functools.wraps(function)
-        def call(text: str) -> T:
-            return cached(text) if len(text) <= SHORT_TEXT else function(text)
-
-        call.cache_info = cached.cache_info
-        return call
+        return _ShortTextCache(function, maxsize).__getitem__
 
     return decorate
+
+
+class _ShortTextCache(dict):
+    """Results of `function` by text; a text missing from it is computed, and kept if short."""
+
+    def __init__(self, function: Callable[[str], T], maxsize: int):
+        super().__init__()
+        self.function = function
+        self.maxsize = maxsize
+
+    def __missing__(self, text: str) -> T:
+        value = self.function(text)
+        if len(text) <= SHORT_TEXT:
+            if len(self) >= self.maxsize:
+                self.clear()
+            self[text] = value
+        return value
 
 
 def decode(raw: bytes) -> str:

@@ -385,9 +385,16 @@ MUTATIONS += [
     Mutation(
         "parser-caches-keep-long-texts",
         "etl/text.py",
-        "return cached(text) if len(text) <= SHORT_TEXT else function(text)",
-        "return cached(text)",
+        "        if len(text) <= SHORT_TEXT:\n            if len(self)",
+        "        if True:\n            if len(self)",
         ("tests/test_hostile_files.py", "-k", "short_texts"),
+    ),
+    Mutation(
+        "parser-caches-grow-without-bound",
+        "etl/text.py",
+        "            if len(self) >= self.maxsize:",
+        "            if False:",
+        ("tests/test_hostile_files.py", "-k", "caches_stay_bounded"),
     ),
     Mutation(
         "incremental-reuses-changed-files",
