@@ -6,7 +6,6 @@ DuckDB reads in C.
 """
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from etl.errors import FichaError
 from etl.model import WARNING, Ficha
@@ -55,9 +54,9 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
     return ParsedFile(fid, rows, problemas)
 
 
-def read_and_parse(task: Source | Path) -> tuple[Source, ParsedFile | FichaError]:
+def read_and_parse(task: Source | str) -> tuple[Source, ParsedFile | FichaError]:
     """A file read now (from its path) or before, with what `parse_file` made of it; the bytes are left behind."""
-    source = read(task) if isinstance(task, Path) else task
+    source = task if isinstance(task, Source) else read(task)
     return replace(source, content=None), parse_file(source)
 
 
