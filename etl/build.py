@@ -30,8 +30,8 @@ from etl.sources import SUFFIXES, Identity, Source, UsageError, discover, displa
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CHUNK_FILES = 32
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # Up to this many files to parse, a rebuild starts from a copy of the previous database and prunes it (cheap, and
 # their rows fit in memory); with more, it copies the unchanged rows into a new file.
 FEW_CHANGES = 500
