@@ -30,8 +30,8 @@ from etl.sources import SUFFIXES, Identity, Source, UsageError, discover, displa
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CHUNK_FILES = 32
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # Up to this many files to parse, a rebuild starts from a copy of the previous database and prunes it (cheap, and
 # their rows fit in memory); with more, it copies the unchanged rows into a new file.
 FEW_CHANGES = 500
@@ -81,7 +81,7 @@ class Input:
     """One input file before parsing: its content's hash, read now, vouched for by the manifest, or (in a full
     build, which parses every file) left to the worker that reads and parses it."""
 
-    path: Path
+    path: str
     archivo: str
     sha256: str
     error: str | None
@@ -182,7 +182,7 @@ def fingerprint(inputs: list[Input]) -> str:
     return digest.hexdigest()
 
 
-def _inventory(files: list[Path], stored: Stored | None) -> list[Input]:
+def _inventory(files: list[str], stored: Stored | None) -> list[Input]:
     """Every file's hash: from the manifest when its size, times and inode are those recorded, else read now."""
     known = stored.files if stored is not None and stored.vouched else {}
     inputs = []
@@ -197,13 +197,13 @@ def _inventory(files: list[Path], stored: Stored | None) -> list[Input]:
     return inputs
 
 
-def _unread(files: list[Path]) -> list[Input]:
+def _unread(files: list[str]) -> list[Input]:
     """The files of a full build, to be read (and hashed) by the workers that parse them."""
     return [Input(path, display_name(path), "", None, None, None) for path in files]
 
 
 def _refuse_foreign_target(
-    db_path: Path, paths: list[Path], files: list[Path], stored: Stored | None, replace: bool
+    db_path: Path, paths: list[Path], files: list[str], stored: Stored | None, replace: bool
 ) -> None:
     """Never overwrite an input file, nor a file that is not a database this ETL wrote, unless told to."""
     if replace or not os.path.lexists(db_path):
@@ -370,7 +370,7 @@ def _end_with(parent: int) -> None:
         os._exit(0)
 
 
-def _handed_over(item: Input) -> Source | Path:
+def _handed_over(item: Input) -> Source | str:
     """The file as read before (its bytes dropped from the input once handed over), else its path: the worker reads
     it."""
     source, item.source = item.source, None

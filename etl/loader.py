@@ -212,7 +212,8 @@ def write_database(
         with duckdb.connect() as con:
             # Row groups a quarter of DuckDB's default: an insert of a table's texts writes, compressed, every
             # group it fills (up to 161.000 rows a table here: most would otherwise wait, uncompressed, for the
-            # final checkpoint, 0,5 s on one core); queries read them as fast (measured in BENCHMARKS.md).
+            # final checkpoint, 0,5 s on one core). Pages load as fast from them; their queries take a little
+            # more CPU (BENCHMARKS.md, «ETL, ronda 4»).
             con.execute(f"attach $path as {BUILDING} (row_group_size {ROW_GROUP_ROWS})", {"path": str(temporary)})
             con.execute(f"use {BUILDING}")
             if pruned:

@@ -10,15 +10,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from etl.sources import Identity
 
 FORMAT = 1
 
 
-@dataclass(frozen=True)
-class FileRecord:
-    """One input file as the database holds it."""
+class FileRecord(NamedTuple):
+    """One input file as the database holds it (a named tuple: a build makes one per file, twice)."""
 
     sha256: str
     estado: str

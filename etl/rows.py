@@ -5,7 +5,6 @@ never cross a process boundary) and sends back, for each table, the ficha's rows
 DuckDB reads in C.
 """
 
-from pathlib import Path
 from typing import NamedTuple
 
 from etl.errors import FichaError
@@ -55,9 +54,9 @@ def parse_file(source: Source) -> ParsedFile | FichaError:
     return ParsedFile(fid, rows, problemas)
 
 
-def read_and_parse(task: Source | Path) -> tuple[Source, ParsedFile | FichaError]:
+def read_and_parse(task: Source | str) -> tuple[Source, ParsedFile | FichaError]:
     """A file read now (from its path) or before, with what `parse_file` made of it; the bytes are left behind."""
-    source = read(task) if isinstance(task, Path) else task
+    source = task if isinstance(task, Source) else read(task)
     # The same as `dataclasses.replace(source, content=None)`, without its walk over the class's fields per file.
     return Source(**{**vars(source), "content": None}), parse_file(source)
 

@@ -42,7 +42,7 @@ class Source:
     identity: Identity | None = None
 
 
-def display_name(path: Path) -> str:
+def display_name(path: Path | str) -> str:
     """Path as users see it: relative to the working directory when inside it.
 
     Bytes that are not UTF-8 (text with them cannot be printed or stored) and control characters (a line break would
@@ -63,27 +63,28 @@ def _display_name(name: str, cwd: str) -> str:
     return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", name)
 
 
-def discover(paths: list[Path]) -> list[Path]:
+def discover(paths: list[Path]) -> list[str]:
     """Files named by `paths`, folders searched recursively for *.txt, *.md and *.pdf, symlink loops skipped.
 
     Sorted by absolute path, so the order (and which of two duplicates is kept) never depends on the working
-    directory; a file named twice (relative and absolute, or by a folder and by itself) is listed once.
+    directory; a file named twice (relative and absolute, or by a folder and by itself) is listed once. Plain
+    strings, as named (relative paths stay relative): a Path per file was most of the walk's time.
     """
-    found: dict[str, str] = {}  # plain strings until the end: a Path per file was most of the walk's time
+    found: dict[str, str] = {}
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"No existe la ruta «{path}».")
         for file in _walk(path) if path.is_dir() else [os.fspath(path)]:
             found.setdefault(absolute_name(file), file)
-    return [Path(found[name]) for name in sorted(found)]
+    return [found[name] for name in sorted(found)]
 
 
-def absolute_name(path: Path | str) -> str:
+def absolute_name(path: str) -> str:
     """The file's absolute path, normalised but with symlinks kept: the same from any working directory."""
     return os.path.abspath(path)
 
 
-def identity(path: Path) -> Identity | None:
+def identity(path: str) -> Identity | None:
     """What `read` would record for the file now, without reading it; None when it cannot be stat'ed."""
     try:
         return _identity(os.stat(path))
@@ -135,7 +136,7 @@ def _is_folder(entry: os.DirEntry) -> bool:
         return False
 
 
-def read(path: Path) -> Source:
+def read(path: Path | str) -> Source:
     """Read one regular file; never raises and never blocks (FIFOs, sockets and devices are refused unopened)."""
     archivo = display_name(path)
     what = "el archivo"
