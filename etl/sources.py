@@ -104,7 +104,8 @@ def _settled(info: os.stat_result) -> Identity | None:
 
 
 def _walk(folder: Path) -> Iterator[str]:
-    """The files' paths, as strings. Depth first with a stack, not recursion (os.walk recurses in Python 3.11: a deep enough tree crashed it)."""
+    """The files' paths, as strings. Depth first with a stack, not recursion (os.walk recurses in Python 3.11: a
+    deep enough tree crashed it)."""
     seen: set[tuple[int, int]] = set()
     pending = [str(folder)]
     while pending:

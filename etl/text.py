@@ -10,7 +10,7 @@ from etl.errors import FichaError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNPRINTABLE_LATIN1 = bytes(c for c in range(256) if not chr(c).isprintable())
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # what `_CONTROL` matches
+_CONTROL_BYTES = bytes(c for c in range(128) if _CONTROL.match(chr(c)))  # the ASCII that `_CONTROL` matches
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
 _LINK_SEPARATORS = re.compile(r"\s*(?:,|;|/|\by\b|\be\b)\s*")
