@@ -61,7 +61,8 @@ def inicio() -> None:
 
 def main() -> None:
     """Every run goes through one handler: a database problem is one Spanish message, never Streamlit's error page."""
-    st.set_page_config(page_title="Fichas A1 · DIPRES", page_icon=":material/insights:", layout="wide")
+    # An emoji icon is drawn in the page itself; a Material one makes every browser fetch it from fonts.gstatic.com.
+    st.set_page_config(page_title="Fichas A1 · DIPRES", page_icon="📊", layout="wide")
     navigation = st.navigation(
         [
             st.Page(inicio if page.is_home else page.file, title=page.title, icon=page.icon, default=page.is_home)

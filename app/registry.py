@@ -6,7 +6,8 @@ order the sidebar shows it. Inicio is the one page that is a function of the ent
 
 from dataclasses import dataclass
 
-ENTRYPOINT = "dashboard.py"
+ENTRYPOINT = "dashboard.py"  # the script Streamlit runs for every page
+SERVER = "app/asgi.py"  # what `streamlit run` starts: the entrypoint's server, with the page hint
 PAGES_DIR = "pages"
 
 

@@ -5,7 +5,7 @@ import hashlib
 import math
 import numbers
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from app import columns, db, downloads, queries, registry, table_page
-from app.filters import DIMENSIONS, KEYS, Filters, from_url, option_labels, options, to_url
+from app.filters import DIMENSIONS, KEYS, Dimension, Filters, from_url, option_labels, options, to_url
 from formatting import integer
 
 # Up to this many rows a table is sent whole, formatted by pandas Styler (`13.331`, `45,2`); Styler costs about
@@ -92,6 +92,15 @@ def describe(snap: db.Snapshot, filters: Filters) -> str:
     return filters.describe(filter_labels(snap))
 
 
+def _opened_on_demand(dimension: Dimension, chosen: int):
+    """Where a filter's widget goes: a popover for an `on_demand` one (its button says how many are chosen, never
+    which: names come from fichas, and a label is markdown), the sidebar itself for the others."""
+    if not dimension.on_demand:
+        return nullcontext()
+    summary = "Todos" if not chosen else f"{integer(chosen)} elegido{'s' if chosen > 1 else ''}"
+    return st.popover(f"{dimension.label}: {summary}", width="stretch", key=f"{dimension.key}_lista")
+
+
 def sidebar_filters(snap: db.Snapshot) -> Filters:
     """Render the four filters once per run (in the entrypoint) and keep the URL in step with them.
 
@@ -112,15 +121,16 @@ def sidebar_filters(snap: db.Snapshot) -> Filters:
         st.header("Filtros")
         for dimension in DIMENSIONS:
             name = dimension.key
-            st.multiselect(
-                dimension.label,
-                options=list(shown[name]),
-                key=name,
-                format_func=shown[name].get,
-                placeholder="Todos",
-                select_all=False,
-                help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",
-            )
+            with _opened_on_demand(dimension, len(state.get(name, []))):
+                st.multiselect(
+                    dimension.label,
+                    options=list(shown[name]),
+                    key=name,
+                    format_func=shown[name].get,
+                    placeholder="Todos",
+                    select_all=False,
+                    help="Vacío = todos. Entre paréntesis, cuántas fichas quedan con los demás filtros.",
+                )
         st.button("Restablecer filtros", on_click=_reset_filters, key="reset_filters", width="stretch")
         if state.get(_NOTICE):
             st.warning("Se ignoraron valores desconocidos de la dirección (URL): " + ", ".join(state[_NOTICE][:10]))

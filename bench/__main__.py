@@ -146,7 +146,7 @@ def measure_pages(
     each page of that commit's dashboard (on `before_db`) right after today's page of the same name."""
     logs.mkdir(parents=True, exist_ok=True)
     with (
-        serving(registry.ENTRYPOINT, db, logs / "dashboard.log") as dashboard,
+        serving(registry.SERVER, db, logs / "dashboard.log") as dashboard,
         serving(BARE, None, logs / "bare.log") as bare,
         serving(BARE, None, logs / "bare_frozen.log", BARE_GC_FREEZE="1") as bare_frozen,
         antes.served(before, before_db, logs / "antes.log") as old,

@@ -51,7 +51,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serving(script: str, db: Path | None, log: Path, cwd: Path = ROOT, **environment: str):
     """`streamlit run SCRIPT` from `cwd` (the project root, or another commit's tree) on a free localhost port,
-    reading `db` (FICHAS_DB)."""
+    reading `db` (FICHAS_DB); the address it yields ends in the server's base path, if `environment` sets one."""
     port = free_port()
     env = {**os.environ, **({"FICHAS_DB": str(db)} if db else {}), **environment}
     with log.open("w") as out:
@@ -61,7 +61,8 @@ def serving(script: str, db: Path | None, log: Path, cwd: Path = ROOT, **environ
             cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        url = f"http://127.0.0.1:{port}"
+        base = environment.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
+        url = f"http://127.0.0.1:{port}" + (f"/{base}" if base else "")
         _wait_healthy(url, process, log)
         yield Server(url, db, process.pid)
     finally:

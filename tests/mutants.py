@@ -286,6 +286,41 @@ MUTATIONS += [
         "Snapshot(str(path.resolve()), 0, 0)",
         ("tests/browser/test_two_servers.py",),
     ),
+    Mutation(
+        "servicio-options-drawn-on-every-view",
+        "app/filters.py",
+        "option_label=_SERVICIO_LABEL, on_demand=True)",
+        "option_label=_SERVICIO_LABEL)",
+        ("tests/browser/test_browser.py", "-k", "popover"),
+    ),
+    Mutation(
+        "page-address-guessed-by-the-browser",
+        "app/asgi.py",
+        'html = b"".join(body).replace(_HEAD, _HEAD + HINT, 1)',
+        'html = b"".join(body)',
+        ("tests/browser/test_page_address.py", "-k", "asks_only"),
+    ),
+    Mutation(
+        "page-address-hint-keeps-the-slug",
+        "app/asgi.py",
+        "location.pathname.replace(new RegExp",
+        "location.pathname.replace(new String",
+        ("tests/browser/test_page_address.py", "-k", "asks_only"),
+    ),
+    Mutation(
+        "page-address-hint-under-a-base-path-drops-it",
+        "app/asgi.py",
+        'BACKEND_BASE_URL: location.origin + "\n    f"location.pathname.replace(',
+        "BACKEND_BASE_URL: location.origin + \"\n    f\"'/' + location.pathname.slice(1, 0).replace(",
+        ("tests/browser/test_page_address.py", "-k", "base_url_path"),
+    ),
+    Mutation(
+        "page-address-html-length-unchanged",
+        "app/asgi.py",
+        '                headers["content-length"] = str(len(html))\n',
+        "",
+        ("tests/browser/test_page_address.py", "-k", "asks_only"),
+    ),
 ]
 
 

@@ -28,10 +28,11 @@ def chromium_path() -> str | None:
 
 
 @contextlib.contextmanager
-def serving(db: Path, log: Path):
-    """`streamlit run dashboard.py` on a free localhost port, reading `db`; no traceback may reach its log."""
+def serving(db: Path, log: Path, **environment: str):
+    """`streamlit run app/asgi.py` (registry.SERVER) on a free localhost port, reading `db`, with `environment` added
+    to its own; no traceback may reach its log."""
     try:
-        with server.serving(registry.ENTRYPOINT, db, log) as running:
+        with server.serving(registry.SERVER, db, log, **environment) as running:
             yield Served(running.url, db)
     except server.ServerFailed as failed:
         pytest.fail(str(failed))

@@ -96,6 +96,24 @@ def test_filter_through_the_ui_and_download_csv(served, page):
     assert page.get_by_text("Filtro: Ministerio: Ministerio de Educación").count() == 1
 
 
+def test_servicio_is_chosen_in_its_popover(served, page):
+    """The servicio filter lists its options only when opened (app/filters.py, `on_demand`); its button counts."""
+    page.goto(f"{served.url}/clientes")
+    wait_for_app(page, "Clientes y cuantificación")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.locator("[data-testid='stMultiSelect']").count() == 3  # Servicio's is not drawn yet
+    sidebar.get_by_role("button", name="Servicio: Todos").click()
+    chooser = page.locator("[data-testid='stPopoverBody'] [data-testid='stMultiSelect']")
+    chooser.locator("input").click()
+    page.get_by_role("option").filter(has_text="LOS LAGOS").click()
+    page.wait_for_url("**servicio=05-70*", timeout=20_000)
+    page.get_by_text("Filtro: Servicio: GOBIERNO REGIONAL REGIÓN LOS LAGOS").wait_for(timeout=20_000)
+    page.keyboard.press("Escape")
+    wait_for_app(page, "Clientes y cuantificación")
+    assert sidebar.get_by_role("button", name="Servicio: 1 elegido").count() == 1
+    assert_no_error(page)
+
+
 def test_shared_link_opens_the_same_view(served, page):
     page.goto(f"{served.url}/?servicio=05-70")  # GOBIERNO REGIONAL REGIÓN LOS LAGOS
     wait_for_app(page, PAGES[""])
