@@ -26,7 +26,7 @@ build: $(VENV)/.run-installed
 	$(PY) -m etl build $(FICHAS) --db $(FICHAS_DB) || [ $$? -eq 1 ]
 
 run: build
-	$(PY) -m streamlit run app/asgi.py --server.address=localhost --server.port=$(PORT) --browser.gatherUsageStats=false
+	$(PY) -m streamlit run server.py --server.address=localhost --server.port=$(PORT) --browser.gatherUsageStats=false
 
 test: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

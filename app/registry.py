@@ -7,7 +7,7 @@ order the sidebar shows it. Inicio is the one page that is a function of the ent
 from dataclasses import dataclass
 
 ENTRYPOINT = "dashboard.py"  # the script Streamlit runs for every page
-SERVER = "app/asgi.py"  # what `streamlit run` starts: the entrypoint's server, with the page hint
+SERVER = "server.py"  # what `streamlit run` starts: the entrypoint's server, with app/page_hint.py
 PAGES_DIR = "pages"
 
 

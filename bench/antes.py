@@ -26,7 +26,8 @@ from bench.measure import ROOT
 from bench.server import TICKS_PER_SECOND, serving
 from formatting import decimal, integer
 
-ENTRYPOINT = "dashboard.py"
+ENTRYPOINT = "dashboard.py"  # what REV's tree serves, unless it has SERVER (server.py, from issue 13 on)
+SERVER = "server.py"
 MAX_MARGIN = 0.10  # a margin wider than this could hide a real regression: a noisier run flags pages instead
 MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for normally distributed noise
 
@@ -90,7 +91,8 @@ def served(antes: Antes | None, db: Path, log: Path):
     if antes is None:
         yield None
         return
-    with serving(ENTRYPOINT, db, log, cwd=antes.tree) as server:
+    script = SERVER if (antes.tree / SERVER).is_file() else ENTRYPOINT
+    with serving(script, db, log, cwd=antes.tree) as server:
         yield server
 
 

@@ -29,7 +29,7 @@ def chromium_path() -> str | None:
 
 @contextlib.contextmanager
 def serving(db: Path, log: Path, **environment: str):
-    """`streamlit run app/asgi.py` (registry.SERVER) on a free localhost port, reading `db`, with `environment` added
+    """`streamlit run server.py` (registry.SERVER) on a free localhost port, reading `db`, with `environment` added
     to its own; no traceback may reach its log."""
     try:
         with server.serving(registry.SERVER, db, log, **environment) as running:

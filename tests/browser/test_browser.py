@@ -102,15 +102,24 @@ def test_servicio_is_chosen_in_its_popover(served, page):
     wait_for_app(page, "Clientes y cuantificación")
     sidebar = page.locator("[data-testid='stSidebar']")
     assert sidebar.locator("[data-testid='stMultiSelect']").count() == 3  # Servicio's is not drawn yet
-    sidebar.get_by_role("button", name="Servicio: Todos").click()
-    chooser = page.locator("[data-testid='stPopoverBody'] [data-testid='stMultiSelect']")
-    chooser.locator("input").click()
-    page.get_by_role("option").filter(has_text="LOS LAGOS").click()
-    page.wait_for_url("**servicio=05-70*", timeout=20_000)
-    page.get_by_text("Filtro: Servicio: GOBIERNO REGIONAL REGIÓN LOS LAGOS").wait_for(timeout=20_000)
-    page.keyboard.press("Escape")
-    wait_for_app(page, "Clientes y cuantificación")
-    assert sidebar.get_by_role("button", name="Servicio: 1 elegido").count() == 1
+    for search, url, chosen in [("LOS LAGOS", "servicio=05-70", "1 elegido"), ("HUASCO", "servicio=", "2 elegidos")]:
+        sidebar.locator("[data-testid='stPopover'] button").click()
+        chooser = page.locator("[data-testid='stPopoverBody'] [data-testid='stMultiSelect'] input")
+        chooser.click()
+        chooser.fill(search)
+        page.get_by_role("option").filter(has_text=search).click()
+        page.wait_for_url(f"**{url}*", timeout=20_000)
+        page.get_by_text(search, exact=False).first.wait_for(timeout=20_000)
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        wait_for_app(page, "Clientes y cuantificación")
+        assert sidebar.get_by_role("button", name=f"Servicio: {chosen}", exact=True).count() == 1
+    assert (
+        page.get_by_text(
+            "Filtro: Servicio: GOBIERNO REGIONAL REGIÓN LOS LAGOS, SERVICIO LOCAL DE EDUCACIÓN HUASCO"
+        ).count()
+        == 1
+    )
     assert_no_error(page)
 
 
