@@ -1,6 +1,7 @@
 """app/page_hint.py's middleware, driven as an ASGI server drives it: what it changes, and all it leaves alone."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from app.page_hint import BaseUrlHint, hint
 
@@ -38,7 +39,8 @@ def call(middleware, scope) -> list[dict]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(middleware(scope, receive, send))
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests' Playwright runs one here
+        thread.submit(asyncio.run, middleware(scope, receive, send)).result()
     return sent
 
 

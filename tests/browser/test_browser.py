@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from app_in_browser import assert_no_error, each_section, serving, wait_for_app
 from helpers import HUASCO, ROOT
+from playwright.sync_api import expect
 
 from app import registry
 from etl.build import build
@@ -101,7 +102,8 @@ def test_servicio_is_chosen_in_its_popover(served, page):
     page.goto(f"{served.url}/clientes")
     wait_for_app(page, "Clientes y cuantificación")
     sidebar = page.locator("[data-testid='stSidebar']")
-    assert sidebar.locator("[data-testid='stMultiSelect']").count() == 3  # Servicio's is not drawn yet
+    expect(sidebar.get_by_role("button", name="Servicio: Todos", exact=True)).to_be_visible(timeout=30_000)
+    expect(sidebar.locator("[data-testid='stMultiSelect']")).to_have_count(3, timeout=30_000)  # not Servicio's yet
     for search, url, chosen in [("LOS LAGOS", "servicio=05-70", "1 elegido"), ("HUASCO", "servicio=", "2 elegidos")]:
         sidebar.locator("[data-testid='stPopover'] button").click()
         chooser = page.locator("[data-testid='stPopoverBody'] [data-testid='stMultiSelect'] input")
