@@ -4,8 +4,8 @@ A load opens a new tab (a new Streamlit session) at the page's address and ends 
 (`data-test-script-state="notRunning"` on the app), no element is still a skeleton, every Plotly chart has drawn its
 SVG and every dataframe its canvas. The skeletons matter: Streamlit loads the code of a chart (a 4,7 MB chunk, about
 0,9 s of the browser's time) and of a dataframe only when the first one arrives, and shows a skeleton meanwhile, so
-a page is on screen a second or more after its script has finished. Each target keeps one browser context, so its static files come from the browser cache after the first
-load, as they do for a returning user. Rounds interleave the targets (the bare page first in each round), so a
+a page is on screen a second or more after its script has finished. Each target keeps one browser context, so its
+static files come from the browser cache after the first load, as they do for a returning user. Rounds interleave the targets (the bare page first in each round), so a
 machine that gets busier mid-run slows every target alike and the ratios hold.
 
 One more tab per server stays open all along, as on a server with many viewers: when its last session closes,
