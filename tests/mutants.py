@@ -132,8 +132,8 @@ MUTATIONS += [
     Mutation(
         "filter-servicio-by-name",
         "app/filters.py",
-        'Dimension("servicio", "Servicio", "servicio_id", option_label=_SERVICIO_LABEL)',
-        'Dimension("servicio", "Servicio", "servicio_nombre", option_label=_SERVICIO_LABEL)',
+        'Dimension("servicio", "Servicio", "servicio_id", option_label=_SERVICIO_LABEL, on_demand=True)',
+        'Dimension("servicio", "Servicio", "servicio_nombre", option_label=_SERVICIO_LABEL, on_demand=True)',
         ("tests/test_evolucion.py",),
     ),
 ]
